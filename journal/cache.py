@@ -1,0 +1,67 @@
+"""Parsed entries cached by file content, never by mtime: a stale cache cannot exist."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+from pathlib import Path
+
+from . import __version__
+from .entries import Parsed
+from .markdown import MARKDOWN_SETTINGS
+
+CACHE_DIR = ".journal-cache"
+_FORMAT = f"evidence-journal {__version__} {MARKDOWN_SETTINGS} 1"
+
+
+class EntryCache:
+    """Maps (path, content digest) to the parse result; optionally persisted under the root."""
+
+    def __init__(self, path: Path | None = None):
+        self.path = path
+        self.items: dict[tuple[str, str], Parsed] = {}
+        self.dirty = False
+        if path is not None:
+            self._load()
+
+    def _load(self) -> None:
+        """An unreadable, corrupt or foreign cache is ignored and rebuilt, never trusted."""
+        try:
+            with open(self.path, "rb") as fh:  # type: ignore[arg-type]
+                stamp, items = pickle.load(fh)
+        except Exception:  # noqa: BLE001 - any damage means: start empty
+            return
+        if stamp == _FORMAT and isinstance(items, dict):
+            self.items = items
+
+    def get(self, relpath: str, digest: str) -> Parsed | None:
+        return self.items.get((relpath, digest))
+
+    def put(self, relpath: str, digest: str, parsed: Parsed) -> None:
+        self.items[(relpath, digest)] = parsed
+        self.dirty = True
+
+    def keep_only(self, keys: set[tuple[str, str]]) -> None:
+        """Forget entries no longer on disk, so the cache does not grow forever."""
+        if set(self.items) - keys:
+            self.items = {k: v for k, v in self.items.items() if k in keys}
+            self.dirty = True
+
+    def save(self) -> None:
+        if self.path is None or not self.dirty:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump((_FORMAT, self.items), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
+        except OSError:
+            Path(tmp).unlink(missing_ok=True)
+            return
+        self.dirty = False
+
+
+def default_cache(root: Path) -> EntryCache:
+    return EntryCache(root / CACHE_DIR / "entries.pickle")

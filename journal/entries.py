@@ -1,0 +1,437 @@
+"""Read and validate entries: every problem in every file is collected, nothing is modified."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import markdown
+from .config import suggest
+from .errors import Problem
+from .text import slugify, title_from_id
+
+ENTRIES_DIR = "entries"
+KINDS = ("win", "setback")
+SOURCES = ("mastery", "vicarious", "persuasion", "physiological")
+ATTRIBUTIONS = ("effort", "strategy", "preparation", "circumstances", "luck", "ability")
+REQUIRED = ("date", "kind", "domain")
+KNOWN_KEYS = (
+    "date", "kind", "domain", "title", "tags", "difficulty", "confidence", "source",
+    "attribution", "lesson", "next", "follows", "draft", "private",
+)  # fmt: skip
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Safe loading (libyaml's C parser where present) that leaves dates as text.
+
+    Dates are parsed by the entry checks instead, so `2026-13-01` is a reported
+    problem rather than a crash, and a date-time keeps its own local date.
+    """
+
+    yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One validated entry; `extra` holds unknown frontmatter keys for templates."""
+
+    id: str
+    path: str  # relative to the journal root, with forward slashes
+    date: date
+    time: str | None  # "HH:MM" when the date carried a time
+    kind: str
+    domain: str  # slug
+    domain_label: str  # as written in the entry
+    title: str
+    tags: tuple[str, ...]
+    difficulty: int | None
+    confidence: int | None
+    source: str
+    attribution: str | None
+    lesson: str | None
+    next: str | None
+    follows: str | None
+    draft: bool
+    private: bool
+    body_html: str
+    text: str
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    lines: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def is_win(self) -> bool:
+        return self.kind == "win"
+
+    @property
+    def is_mastery_win(self) -> bool:
+        return self.kind == "win" and self.source == "mastery"
+
+    @property
+    def sort_key(self) -> tuple[date, str, str]:
+        return (self.date, self.time or "", self.id)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """What one file turned into: an entry, or None when it has errors."""
+
+    entry: Entry | None
+    problems: tuple[Problem, ...]
+
+
+def entry_files(root: Path) -> Iterator[Path]:
+    """Every `*.md` under entries/, skipping names that start with `.` or `_`."""
+    base = root / ENTRIES_DIR
+    for dirpath, dirnames, filenames in os.walk(base):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
+        for name in sorted(filenames):
+            if name.endswith(".md") and not name.startswith((".", "_")):
+                yield Path(dirpath) / name
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+class _Check:
+    """Collects the problems of one file."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def error(self, line: int, message: str, expected: str | None = None) -> None:
+        self.problems.append(Problem(self.path, line, message, expected))
+
+    def warn(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.path, line, message, None, "warning"))
+
+    def done(self, entry: Entry | None = None) -> Parsed:
+        errors = any(p.severity == "error" for p in self.problems)
+        return Parsed(None if errors else entry, tuple(self.problems))
+
+
+def _split(text: str, check: _Check) -> tuple[str, str, int] | None:
+    """(yaml, body, body's first line) from `---` fenced frontmatter."""
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        check.error(1, "no frontmatter", "the file to start with a `---` line")
+        return None
+    for number, line in enumerate(lines[1:], 2):
+        if line.rstrip() in ("---", "..."):
+            return "\n".join(lines[1 : number - 1]), "\n".join(lines[number:]), number + 1
+    check.error(1, "frontmatter is not closed", "a `---` line after the frontmatter")
+    return None
+
+
+def _yaml(source: str, check: _Check) -> tuple[dict, dict[str, int]] | None:
+    """Safe-load the frontmatter, keeping each key's line and refusing duplicate keys."""
+    loader = _Loader(source)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            check.error(2, "frontmatter is empty", "date, kind and domain keys")
+            return None
+        if not isinstance(node, yaml.MappingNode):
+            check.error(
+                node.start_mark.line + 2, "frontmatter is not a mapping", "`key: value` lines"
+            )
+            return None
+        lines: dict[str, int] = {}
+        for key_node, _ in node.value:
+            key = str(key_node.value)
+            line = key_node.start_mark.line + 2
+            if key in lines:
+                check.error(
+                    line,
+                    f"key `{key}` is given twice (first on line {lines[key]})",
+                    "each key once",
+                )
+            else:
+                lines[key] = line
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 2 if mark else 2
+        reason = exc.problem or "invalid YAML"
+        if "constructor" in reason:
+            check.error(line, f"YAML tag not allowed: {reason}", "plain values, no `!!` tags")
+        else:
+            check.error(line, f"YAML syntax error: {reason}", "valid YAML")
+        return None
+    except (yaml.YAMLError, ValueError, TypeError) as exc:
+        check.error(2, f"YAML error: {exc}", "valid YAML")
+        return None
+    finally:
+        loader.dispose()
+    return data, lines
+
+
+def _date(value: Any) -> tuple[date, str | None] | None:
+    if isinstance(value, datetime):
+        return value.date(), value.strftime("%H:%M")
+    if isinstance(value, date):
+        return value, None
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            if len(text) == 10:
+                return date.fromisoformat(text), None
+            moment = datetime.fromisoformat(text)
+            return moment.date(), moment.strftime("%H:%M")
+        except ValueError:
+            return None
+    return None
+
+
+def _scalar_text(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def parse_entry(relpath: str, data: bytes) -> Parsed:
+    """Validate one file's bytes; pure, so its result can be cached by content."""
+    check = _Check(relpath)
+    entry_id = relpath.rsplit("/", 1)[-1][: -len(".md")]
+    if not data.strip():
+        check.error(1, "file is empty", "frontmatter between `---` lines, then a Markdown body")
+        return check.done()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        check.error(line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", "UTF-8 text")
+        return check.done()
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    split = _split(text, check)
+    if split is None:
+        return check.done()
+    source, body, _ = split
+    loaded = _yaml(source, check)
+    if loaded is None:
+        return check.done()
+    meta, lines = loaded
+
+    def line(key: str) -> int:
+        return lines.get(key, 1)
+
+    for key in REQUIRED:
+        if key not in meta or meta[key] is None or meta[key] == "":
+            hint = {
+                "date": "date: YYYY-MM-DD",
+                "kind": "kind: win or kind: setback",
+                "domain": "domain: e.g. public-speaking",
+            }[key]
+            check.error(line(key), f"missing required key `{key}`", hint)
+
+    when = None
+    if meta.get("date") not in (None, ""):
+        when = _date(meta["date"])
+        if when is None:
+            check.error(
+                line("date"), f"date is {meta['date']!r}", "YYYY-MM-DD or an ISO 8601 date-time"
+            )
+
+    kind = meta.get("kind")
+    if kind not in (None, ""):
+        kind = str(kind).strip().lower()
+        if kind not in KINDS:
+            check.error(line("kind"), f"kind is {meta['kind']!r}", "win or setback")
+
+    domain_label = _scalar_text(meta.get("domain")) if meta.get("domain") not in (None, "") else ""
+    if meta.get("domain") not in (None, ""):
+        if not domain_label or not slugify(domain_label):
+            check.error(
+                line("domain"),
+                f"domain is {meta['domain']!r}",
+                "a name such as public-speaking or Public speaking",
+            )
+
+    def text_field(key: str) -> str | None:
+        if meta.get(key) is None:
+            return None
+        value = _scalar_text(meta[key])
+        if value is None:
+            check.error(line(key), f"{key} is a {type(meta[key]).__name__}", "one line of text")
+        return value or None
+
+    title = text_field("title")
+    lesson = text_field("lesson")
+    next_try = text_field("next")
+    follows = text_field("follows")
+
+    tags: tuple[str, ...] = ()
+    raw_tags = meta.get("tags")
+    if isinstance(raw_tags, str):
+        tags = tuple(t.strip() for t in raw_tags.split(",") if t.strip())
+    elif isinstance(raw_tags, list):
+        if all(_scalar_text(t) is not None for t in raw_tags):
+            tags = tuple(_scalar_text(t) for t in raw_tags if _scalar_text(t))  # type: ignore[misc]
+        else:
+            check.error(
+                line("tags"),
+                "tags holds a list or mapping inside the list",
+                "a list of words, or a comma-separated string",
+            )
+    elif raw_tags is not None:
+        check.error(
+            line("tags"), f"tags is a {_kind_name(raw_tags)}", "a list, or a comma-separated string"
+        )
+    tags = tuple(dict.fromkeys(t for t in tags if slugify(t)))
+
+    def score(key: str) -> int | None:
+        value = meta.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            check.error(line(key), f"{key} is {value!r}, not an integer", "an integer from 1 to 10")
+            return None
+        if not 1 <= value <= 10:
+            check.error(line(key), f"{key} is {value}, out of range", "an integer from 1 to 10")
+            return None
+        return value
+
+    difficulty = score("difficulty")
+    confidence = score("confidence")
+
+    def choice(key: str, allowed: tuple[str, ...]) -> str | None:
+        value = meta.get(key)
+        if value is None:
+            return None
+        text = str(value).strip().lower()
+        if text not in allowed:
+            hint = suggest(text, allowed)
+            check.error(
+                line(key),
+                f"{key} is {value!r}" + (f"; {hint}" if hint else ""),
+                " or ".join(allowed),
+            )
+            return None
+        return text
+
+    source = choice("source", SOURCES) or "mastery"
+    attribution = choice("attribution", ATTRIBUTIONS)
+
+    def flag(key: str) -> bool:
+        value = meta.get(key)
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            check.error(line(key), f"{key} is {value!r}", "true or false")
+            return False
+        return value
+
+    draft, private = flag("draft"), flag("private")
+
+    extra = {k: v for k, v in meta.items() if k not in KNOWN_KEYS}
+    for key in extra:
+        hint = suggest(str(key), KNOWN_KEYS)
+        check.warn(
+            line(str(key)),
+            f"unknown key `{key}` is kept for templates" + (f"; {hint}" if hint else ""),
+        )
+    if kind == "setback" and not lesson:
+        check.warn(line("kind"), "setback has no `lesson`: what did it teach?")
+    if kind == "win":
+        for key in ("attribution", "lesson", "next"):
+            if key in meta:
+                check.warn(line(key), f"`{key}` is meant for setbacks; shown anyway")
+
+    if any(p.severity == "error" for p in check.problems) or when is None:
+        return check.done()
+    rendered = markdown.render(body)
+    entry = Entry(
+        id=entry_id,
+        path=relpath,
+        date=when[0],
+        time=when[1],
+        kind=kind,  # type: ignore[arg-type]
+        domain=slugify(domain_label),  # type: ignore[arg-type]
+        domain_label=domain_label,  # type: ignore[arg-type]
+        title=title or rendered.heading or title_from_id(entry_id),
+        tags=tags,
+        difficulty=difficulty,
+        confidence=confidence,
+        source=source,
+        attribution=attribution,
+        lesson=lesson,
+        next=next_try,
+        follows=follows,
+        draft=draft,
+        private=private,
+        body_html=rendered.html,
+        text=rendered.text,
+        extra=extra,
+        lines=lines,
+    )
+    return check.done(entry)
+
+
+def _kind_name(value: Any) -> str:
+    return {dict: "mapping", list: "list", bool: "boolean"}.get(type(value), type(value).__name__)
+
+
+def cross_check(entries: Iterable[Entry]) -> list[Problem]:
+    """Problems between files: duplicate ids and `follows` links that point nowhere useful."""
+    problems: list[Problem] = []
+    by_id: dict[str, Entry] = {}
+    for entry in sorted(entries, key=lambda e: e.path):
+        if entry.id in by_id:
+            problems.append(
+                Problem(
+                    entry.path,
+                    1,
+                    f"id `{entry.id}` is also the id of {by_id[entry.id].path}",
+                    "a unique file name, since the id is the file name without .md",
+                )
+            )
+        else:
+            by_id[entry.id] = entry
+    for entry in by_id.values():
+        if entry.follows is None:
+            continue
+        line = entry.lines.get("follows", 1)
+        target = by_id.get(entry.follows)
+        if target is None:
+            hint = suggest(entry.follows, list(by_id))
+            problems.append(
+                Problem(
+                    entry.path,
+                    line,
+                    f"follows `{entry.follows}`, which is no entry's id"
+                    + (f"; {hint}" if hint else ""),
+                    "the id of an earlier setback",
+                )
+            )
+        elif target.kind != "setback":
+            problems.append(
+                Problem(
+                    entry.path,
+                    line,
+                    f"follows `{entry.follows}`, which is a win",
+                    "the id of an earlier setback",
+                )
+            )
+        elif target.date > entry.date or target.id == entry.id:
+            problems.append(
+                Problem(
+                    entry.path,
+                    line,
+                    f"follows `{entry.follows}`, dated {target.date}, after this one",
+                    "the id of an earlier (or same-day) setback",
+                )
+            )
+    return problems

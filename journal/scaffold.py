@@ -1,0 +1,146 @@
+"""`journal new` and `journal init`: the only code that writes into a journal, and never over a file."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import frontmatter
+
+from .entries import ENTRIES_DIR, entry_files
+from .errors import JournalError
+from .text import slugify
+
+PROMPTS = {
+    "win": [
+        "What specific actions led to this?",
+        "What did it prove about what I can do?",
+        "How will I use it next time?",
+    ],
+    "setback": [
+        "What did I attempt?",
+        "What happened?",
+        "What did I learn?",
+        "What will I try differently?",
+    ],
+}
+
+
+def create_exclusive(path: Path, text: str) -> None:
+    """Create a file that must not exist yet; O_EXCL makes the check and the write one step."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        raise JournalError(f"{path} already exists; nothing was written") from None
+    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(text)
+
+
+OPTIONAL = {
+    "win": [
+        "difficulty: 5      # 1-10: how hard it was",
+        "confidence: 5      # 1-10: how sure you were beforehand",
+        "source: mastery    # or vicarious, persuasion, physiological",
+    ],
+    "setback": [
+        "difficulty: 5      # 1-10: how hard it was",
+        "confidence: 5      # 1-10: how sure you were beforehand",
+        "attribution: strategy  # effort, strategy, preparation, circumstances, luck, ability",
+        "lesson: what it taught, in one line",
+        "next: what to try differently next time",
+    ],
+}
+
+
+def entry_text(kind: str, title: str, domain: str, when: date, tags: list[str]) -> str:
+    """Required keys filled in; optional ones as comments, so unrated entries stay unrated."""
+    meta: dict = {"date": when.isoformat(), "kind": kind, "domain": domain, "title": title}
+    if tags:
+        meta["tags"] = tags
+    body = "\n\n".join(f"## {q}\n\n" for q in PROMPTS[kind]).rstrip() + "\n"
+    text = frontmatter.dumps(frontmatter.Post(body, **meta), sort_keys=False, allow_unicode=True)
+    head, sep, rest = text.partition("\n---\n")
+    hints = "".join(f"\n# {line}" for line in OPTIONAL[kind])
+    return head + hints + sep + rest + "\n"
+
+
+def new_entry(root: Path, kind: str, title: str, domain: str, when: date, tags: list[str]) -> Path:
+    slug = slugify(title) or "entry"
+    entry_id = f"{when.isoformat()}-{slug}"
+    taken = {p.stem: p for p in entry_files(root)} if (root / ENTRIES_DIR).is_dir() else {}
+    if entry_id in taken:
+        raise JournalError(
+            f"an entry with the id {entry_id} already exists ({taken[entry_id]}); "
+            "nothing was written. Choose another title or --date."
+        )
+    path = root / ENTRIES_DIR / f"{entry_id}.md"
+    create_exclusive(path, entry_text(kind, title, domain, when, tags))
+    return path
+
+
+CONFIG_TEMPLATE = """title = "My evidence journal"
+# author = "Your name"
+
+[streaks]
+period = "week"        # "week" or "day"
+week_start = "monday"
+# half_life = 5        # evidence-strength half-life in periods
+# rest = ["2026-12-24..2026-12-26"]
+
+# [domains.public-speaking]
+# name = "Public speaking"
+# description = "Talks, meetups and speaking up in meetings"
+"""
+
+GITIGNORE = "site/\npublic/\n.journal-cache/\n"
+
+EXAMPLE = """---
+date: {date}
+kind: win
+domain: journaling
+title: Started an evidence journal
+tags: [habits]
+difficulty: 2
+confidence: 8
+---
+
+## What specific actions led to this?
+
+I ran `journal init` and wrote this first entry.
+
+## What did it prove about what I can do?
+
+That I can start small and keep a record.
+
+## How will I use it next time?
+
+Write the next win down the same day, while the details are fresh.
+"""
+
+
+def init_journal(folder: Path, today: date) -> list[Path]:
+    """Create what is missing; existing files are left exactly as they are."""
+    folder.mkdir(parents=True, exist_ok=True)
+    created = []
+    for rel, text in (
+        ("journal.toml", CONFIG_TEMPLATE),
+        (".gitignore", GITIGNORE),
+        (
+            f"{ENTRIES_DIR}/{today.isoformat()}-started-an-evidence-journal.md",
+            EXAMPLE.format(date=today.isoformat()),
+        ),
+    ):
+        path = folder / rel
+        if (
+            rel.startswith(ENTRIES_DIR)
+            and (folder / ENTRIES_DIR).is_dir()
+            and any(entry_files(folder))
+        ):
+            continue
+        if path.exists():
+            continue
+        create_exclusive(path, text)
+        created.append(path)
+    return created

@@ -1,0 +1,102 @@
+"""Put a rendered site on disk: only changed bytes are written, and never over user files."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from .errors import JournalError
+
+MARKER = ".journal-site"
+MARKER_TEXT = b"Built by Evidence Journal; this folder is replaced on every build.\n"
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# Temp files and folders are created private (0600/0700); published files must be readable.
+FILE_MODE = 0o666 & ~_umask()
+DIR_MODE = 0o777 & ~_umask()
+
+
+def check_target(out: Path, root: Path) -> None:
+    """Refuse output folders whose loss would hurt: the journal itself or someone else's files."""
+    out_r, root_r = out.resolve(), root.resolve()
+    if out_r == root_r or root_r.is_relative_to(out_r) or out_r.is_relative_to(root_r / "entries"):
+        raise JournalError(f"refusing to build into {out}: it holds the journal's own files")
+    if out.exists() and not out.is_dir():
+        raise JournalError(f"refusing to build into {out}: it is a file, not a folder")
+    if out.is_dir() and not (out / MARKER).exists() and any(out.iterdir()):
+        raise JournalError(
+            f"refusing to build into {out}: it is not empty and was not made by journal build "
+            f"(no {MARKER} file); choose another --out or empty it first"
+        )
+
+
+def _write_fresh(pages: dict[str, bytes], out: Path) -> None:
+    """First build: write everything into a sibling temp folder, then rename it into place."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        os.chmod(tmp, DIR_MODE)
+        for rel, data in pages.items():
+            path = tmp / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        (tmp / MARKER).write_bytes(MARKER_TEXT)
+        if out.exists():  # an empty folder
+            out.rmdir()
+        os.replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Write via a temp file and rename, so a reader never sees half a page."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, FILE_MODE)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_site(pages: dict[str, bytes], out: Path) -> tuple[int, int]:
+    """Sync `out` to `pages`; returns (files written, files removed)."""
+    if not out.exists() or not any(out.iterdir()):
+        _write_fresh(pages, out)
+        return len(pages), 0
+    written = removed = 0
+    for rel, data in pages.items():
+        path = out / rel
+        try:
+            if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
+                continue
+        except OSError:
+            pass
+        if path.is_dir():
+            shutil.rmtree(path)
+        _replace(path, data)
+        written += 1
+    wanted = set(pages) | {MARKER}
+    for dirpath, dirnames, filenames in os.walk(out, topdown=False):
+        for name in filenames:
+            path = Path(dirpath) / name
+            if path.relative_to(out).as_posix() not in wanted:
+                path.unlink()
+                removed += 1
+        if Path(dirpath) != out and not os.listdir(dirpath):
+            os.rmdir(dirpath)
+    if not (out / MARKER).exists():
+        (out / MARKER).write_bytes(MARKER_TEXT)
+    return written, removed
