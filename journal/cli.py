@@ -1,4 +1,4 @@
-"""Argument parsing only: each command calls the library and prints; errors never show a traceback."""
+"""Argument parsing only: commands call the library and print; errors never show a traceback."""
 
 from __future__ import annotations
 

@@ -252,13 +252,12 @@ def parse_entry(relpath: str, data: bytes) -> Parsed:
             check.error(line("kind"), f"kind is {meta['kind']!r}", "win or setback")
 
     domain_label = _scalar_text(meta.get("domain")) if meta.get("domain") not in (None, "") else ""
-    if meta.get("domain") not in (None, ""):
-        if not domain_label or not slugify(domain_label):
-            check.error(
-                line("domain"),
-                f"domain is {meta['domain']!r}",
-                "a name such as public-speaking or Public speaking",
-            )
+    if meta.get("domain") not in (None, "") and (not domain_label or not slugify(domain_label)):
+        check.error(
+            line("domain"),
+            f"domain is {meta['domain']!r}",
+            "a name such as public-speaking or Public speaking",
+        )
 
     def text_field(key: str) -> str | None:
         if meta.get(key) is None:

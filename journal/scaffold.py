@@ -1,4 +1,4 @@
-"""`journal new` and `journal init`: the only code that writes into a journal, and never over a file."""
+"""`journal new` and `journal init`: the only writers into a journal, never over a file."""
 
 from __future__ import annotations
 

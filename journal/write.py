@@ -89,7 +89,7 @@ def write_site(pages: dict[str, bytes], out: Path) -> tuple[int, int]:
         _replace(path, data)
         written += 1
     wanted = set(pages) | {MARKER}
-    for dirpath, dirnames, filenames in os.walk(out, topdown=False):
+    for dirpath, _dirnames, filenames in os.walk(out, topdown=False):
         for name in filenames:
             path = Path(dirpath) / name
             if path.relative_to(out).as_posix() not in wanted:
