@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import pickle
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .cache import EntryCache
+from .cache import CACHE_DIR, EntryCache
 from .errors import Problem
 from .loader import Journal, load_journal
-from .render import make_env, render_site
+from .render import PageMemo, make_env, render_site
 from .write import check_target, write_site
 
 
@@ -27,8 +28,11 @@ class Options:
 @dataclass(frozen=True)
 class Rendered:
     journal: Journal  # the entries shown
-    pages: dict[str, bytes]
+    pages: dict[str, bytes]  # every page, or with a memo only those rendered now
     warnings: tuple[Problem, ...]
+    unchanged: frozenset[str] = frozenset()  # on disk already, byte for byte
+    fingerprints: dict[str, str] = field(default_factory=dict)
+    global_key: str = ""
 
 
 @dataclass(frozen=True)
@@ -47,37 +51,92 @@ class BuildResult:
         )
 
 
-def render_journal(root: Path, options: Options, cache: EntryCache | None = None) -> Rendered:
+def render_journal(
+    root: Path,
+    options: Options,
+    cache: EntryCache | None = None,
+    *,
+    memo: PageMemo | None = None,
+    out: Path | None = None,
+) -> Rendered:
     """Load, analyse and render; raises ProblemsError before anything is written."""
-    from .evidence_pages import analyse_journal, evidence_pages  # analytics layer
+    from .evidence_pages import analyse_journal, evidence_pages  # the analytics layer
 
     today = options.today or date.today()
     full = load_journal(root, cache)
     shown = full.select(drafts=options.drafts or options.preview, private=options.private)
     evidence = analyse_journal(shown, today)
-    pages = render_site(
+    result = render_site(
         shown,
         make_env(root),
         today,
         evidence=evidence,
         preview=options.preview,
         extra_pages=evidence_pages(evidence),
+        memo=memo,
+        out=out,
     )
-    return Rendered(shown, pages, full.warnings)
+    return Rendered(
+        shown,
+        result.pages,
+        full.warnings,
+        frozenset(result.unchanged),
+        result.fingerprints,
+        result.global_key,
+    )
+
+
+def write_rendered(rendered: Rendered, out: Path, memo: PageMemo | None = None) -> tuple[int, int]:
+    """Write what changed, then remember what is on disk for the next build."""
+    written, removed = write_site(rendered.pages, out, keep=rendered.unchanged)
+    if memo is not None:
+        memo.record(out, rendered.global_key, rendered.fingerprints)
+    return written, removed
+
+
+def _memo_path(root: Path) -> Path:
+    return root / CACHE_DIR / "pages.pickle"
+
+
+def load_memo(root: Path) -> PageMemo:
+    """A damaged or foreign memo only costs a full render."""
+    try:
+        with open(_memo_path(root), "rb") as fh:
+            memo = pickle.load(fh)
+        if isinstance(memo, PageMemo):
+            return memo
+    except Exception:  # noqa: BLE001
+        pass
+    return PageMemo()
+
+
+def save_memo(root: Path, memo: PageMemo) -> None:
+    path = _memo_path(root)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(pickle.dumps(memo, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.replace(path)
+    except OSError:
+        pass
 
 
 def build(
     root: Path, out: Path, options: Options = Options(), cache: EntryCache | None = None
 ) -> BuildResult:
+    """With a persistent cache, unchanged entries and pages are neither re-read nor re-rendered."""
     started = time.perf_counter()
     check_target(out, root)
-    rendered = render_journal(root, options, cache)
-    written, removed = write_site(rendered.pages, out)
+    memo = load_memo(root) if cache is not None and cache.path is not None else None
+    rendered = render_journal(root, options, cache, memo=memo, out=out)
+    written, removed = write_rendered(rendered, out, memo)
     if cache is not None:
         cache.save()
+    if memo is not None:
+        save_memo(root, memo)
     return BuildResult(
         len(rendered.journal.entries),
-        len(rendered.pages),
+        len(rendered.pages) + len(rendered.unchanged),
         written,
         removed,
         time.perf_counter() - started,

@@ -67,6 +67,7 @@ class Entry:
     text: str
     extra: Mapping[str, Any] = field(default_factory=dict)
     lines: Mapping[str, int] = field(default_factory=dict)
+    digest: str = ""  # of the file's bytes: with `path`, it stands for the whole entry
 
     @property
     def is_win(self) -> bool:
@@ -375,6 +376,7 @@ def parse_entry(relpath: str, data: bytes) -> Parsed:
         text=rendered.text,
         extra=extra,
         lines=lines,
+        digest=digest(data),
     )
     return check.done(entry)
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
+import pickle
 import posixpath
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
@@ -13,7 +16,6 @@ from typing import Any
 from urllib.parse import quote
 
 import jinja2
-from markupsafe import Markup
 
 from . import __version__
 from .entries import Entry
@@ -195,8 +197,42 @@ def build_model(journal: Journal, today: date, evidence: Any = None) -> SiteMode
     )
 
 
+@dataclass(frozen=True)
+class PageJob:
+    """One page to render: its template and a small, picklable context."""
+
+    path: str
+    template: str
+    context: dict[str, Any]
+
+
+class _Fingerprinter(pickle.Pickler):
+    """Pickles a page's inputs, writing each Entry as (path, digest): its file's identity."""
+
+    def persistent_id(self, obj: Any) -> Any:
+        if type(obj) is Entry:
+            return (obj.path, obj.digest)
+        return None
+
+
+def fingerprint(*parts: Any) -> str:
+    """A digest of everything a page is made from; equal digests mean equal bytes."""
+    buffer = io.BytesIO()
+    _Fingerprinter(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(parts)
+    return hashlib.blake2b(buffer.getvalue(), digest_size=16).hexdigest()
+
+
+def templates_digest(root: Path) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for folder in template_dirs(root):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                h.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
 class Renderer:
-    """Renders each page type from the model; a page's links are relative to itself."""
+    """Turns the model into page jobs and jobs into bytes; links are relative to each page."""
 
     def __init__(
         self,
@@ -208,109 +244,174 @@ class Renderer:
     ):
         self.env = env
         self.model = model
-        self.preview = preview
         self.linker = linker or (lambda path: path)
         journal = model.journal
-        self.common = {
+        self.common: dict[str, Any] = {
             "site_title": journal.config.title,
             "author": journal.config.author,
             "version": __version__,
             "today": model.today,
-            "domains": model.domains,
+            "domain_names": {d.slug: d.name for d in model.domains},
             "preview": preview,
-            "evidence": model.evidence,
+            "has_evidence": model.evidence is not None,
+        }
+        self.functions = {
             "entry_path": entry_path,
             "domain_path": domain_path,
             "tag_path": tag_path,
             "month_path": month_path,
-            "by_id": model.by_id,
         }
 
-    def page(self, template: str, path: str, **context: Any) -> bytes:
-        here = self.linker(path)
+    def global_key(self, root: Path) -> str:
+        """What every page depends on: code, templates, config and the shared context."""
+        from .markdown import MARKDOWN_SETTINGS
+
+        return fingerprint(
+            __version__,
+            MARKDOWN_SETTINGS,
+            templates_digest(root),
+            repr(self.model.journal.config),
+            self.common,
+        )
+
+    def render(self, job: PageJob) -> bytes:
+        here = self.linker(job.path)
 
         def url(target: str) -> str:
             return relative_url(here, self.linker(target))
 
         try:
-            html = self.env.get_template(template).render(
+            html = self.env.get_template(job.template).render(
                 **self.common,
-                **context,
-                page_path=path,
+                **self.functions,
+                **job.context,
+                page_path=job.path,
                 url=url,
-                root=url("index.html")[: -len("index.html")] or "./",
             )
         except jinja2.TemplateError as exc:
-            where = getattr(exc, "filename", None) or template
+            where = getattr(exc, "filename", None) or job.template
             line = getattr(exc, "lineno", None) or 1
             raise TemplateError(f"{where}:{line}: template error: {exc}") from exc
         return html.encode("utf-8")
 
-    def entry(self, e: Entry, prev: Entry | None, nxt: Entry | None) -> bytes:
+    def jobs(self) -> list[PageJob]:
         m = self.model
-        follows = m.by_id.get(e.follows) if e.follows else None
-        return self.page(
-            "entry.html",
-            entry_path(e.id),
-            entry=e,
-            prev=prev,
-            next=nxt,
-            followed_by=m.followers.get(e.id, []),
-            follows=follows,
-            body=Markup(e.body_html),
-            extra_context=self.entry_extra(e),
-        )
-
-    def entry_extra(self, e: Entry) -> dict[str, Any]:
-        """Hook for the evidence layer (counter-evidence on setbacks)."""
-        ev = self.model.evidence
-        if ev is not None and hasattr(ev, "entry_context"):
-            return ev.entry_context(e)
-        return {}
-
-    def all_pages(self) -> dict[str, bytes]:
-        m = self.model
-        pages: dict[str, bytes] = {}
+        ev = m.evidence
+        jobs: list[PageJob] = []
         entries = m.entries
         for i, e in enumerate(entries):
-            prev = entries[i - 1] if i > 0 else None
-            nxt = entries[i + 1] if i + 1 < len(entries) else None
-            pages[entry_path(e.id)] = self.entry(e, prev, nxt)
+            jobs.append(
+                PageJob(
+                    entry_path(e.id),
+                    "entry.html",
+                    {
+                        "entry": e,
+                        "prev": entries[i - 1] if i > 0 else None,
+                        "next": entries[i + 1] if i + 1 < len(entries) else None,
+                        "followed_by": m.followers.get(e.id, []),
+                        "follows": m.by_id.get(e.follows) if e.follows else None,
+                        "counter_evidence": ev.counter_evidence_for(e) if ev is not None else [],
+                    },
+                )
+            )
         for d in m.domains:
-            pages[domain_path(d.slug)] = self.page("domain.html", domain_path(d.slug), domain=d)
+            evidence = ev.domains.get(d.slug) if ev is not None else None
+            jobs.append(
+                PageJob(domain_path(d.slug), "domain.html", {"domain": d, "evidence": evidence})
+            )
         for slug, (label, items) in m.tags.items():
-            pages[tag_path(slug)] = self.page("tag.html", tag_path(slug), tag=label, entries=items)
+            jobs.append(PageJob(tag_path(slug), "tag.html", {"tag": label, "entries": items}))
         months = list(m.months)
         for i, month in enumerate(months):
-            newer = months[i - 1] if i > 0 else None
-            older = months[i + 1] if i + 1 < len(months) else None
-            pages[month_path(month)] = self.page(
-                "month.html",
-                month_path(month),
-                month=month,
-                month_date=date.fromisoformat(month + "-01"),
-                entries=m.months[month],
-                newer=newer,
-                older=older,
+            jobs.append(
+                PageJob(
+                    month_path(month),
+                    "month.html",
+                    {
+                        "month": month,
+                        "month_date": date.fromisoformat(month + "-01"),
+                        "entries": m.months[month],
+                        "newer": months[i - 1] if i > 0 else None,
+                        "older": months[i + 1] if i + 1 < len(months) else None,
+                    },
+                )
             )
-        pages["archive/index.html"] = self.page(
-            "archive.html",
-            "archive/index.html",
-            months=[(k, date.fromisoformat(k + "-01"), v) for k, v in m.months.items()],
-            tags=m.tags,
+        jobs.append(
+            PageJob(
+                "archive/index.html",
+                "archive.html",
+                {
+                    "months": [
+                        (k, date.fromisoformat(k + "-01"), len(v)) for k, v in m.months.items()
+                    ],
+                    "tags": [(slug, label, len(items)) for slug, (label, items) in m.tags.items()],
+                    "domains": m.domains,
+                },
+            )
         )
         for path, make_context in m.extra_pages.items():
             context = make_context()
-            pages[path] = self.page(context.pop("template"), path, **context)
-        pages["index.html"] = self.page(
-            "index.html",
-            "index.html",
-            recent=list(reversed(entries[-RECENT:])),
-            wins=sum(1 for e in entries if e.is_win),
-            setbacks=sum(1 for e in entries if not e.is_win),
+            jobs.append(PageJob(path, context.pop("template"), context))
+        jobs.append(
+            PageJob(
+                "index.html",
+                "index.html",
+                {
+                    "domains": m.domains,
+                    "evidence": ev,
+                    "recent": list(reversed(entries[-RECENT:])),
+                    "wins": sum(1 for e in entries if e.is_win),
+                    "setbacks": sum(1 for e in entries if not e.is_win),
+                },
+            )
         )
-        pages["404.html"] = self.page("404.html", "404.html")
-        return pages
+        jobs.append(PageJob("404.html", "404.html", {}))
+        return jobs
+
+
+class PageMemo:
+    """Fingerprints of the pages last written to one folder, to skip unchanged ones.
+
+    A page is skipped only when its fingerprint matches and its file on disk still has
+    the size and mtime recorded when it was written; anything else renders it again.
+    """
+
+    def __init__(self) -> None:
+        self.out: str = ""
+        self.global_key: str = ""
+        self.pages: dict[str, tuple[str, int, int]] = {}
+
+    def reusable(self, out: Path, global_key: str) -> bool:
+        return self.out == str(out.resolve()) and self.global_key == global_key
+
+    def unchanged(self, out: Path, path: str, fp: str) -> bool:
+        known = self.pages.get(path)
+        if known is None or known[0] != fp:
+            return False
+        try:
+            st = (out / path).stat()
+        except OSError:
+            return False
+        return (st.st_size, st.st_mtime_ns) == known[1:]
+
+    def record(self, out: Path, global_key: str, fps: dict[str, str]) -> None:
+        """Call after writing: remembers each page's fingerprint and file stamp."""
+        self.out, self.global_key = str(out.resolve()), global_key
+        self.pages = {}
+        for path, fp in fps.items():
+            try:
+                st = (out / path).stat()
+            except OSError:
+                continue
+            self.pages[path] = (fp, st.st_size, st.st_mtime_ns)
+
+
+@dataclass
+class RenderResult:
+    pages: dict[str, bytes]  # rendered now
+    unchanged: set[str]  # known to be on disk already, byte for byte
+    fingerprints: dict[str, str]
+    global_key: str
 
 
 def render_site(
@@ -322,15 +423,25 @@ def render_site(
     preview: bool = False,
     assets: dict[str, bytes] | None = None,
     extra_pages: dict[str, Callable[[], dict[str, Any]]] | None = None,
-) -> dict[str, bytes]:
-    """The whole site in memory; nothing touches the disk here."""
+    memo: PageMemo | None = None,
+    out: Path | None = None,
+    linker: Callable[[str], str] | None = None,
+) -> RenderResult:
+    """The site in memory; with a memo for `out`, pages whose inputs did not change are skipped."""
     model = build_model(journal, today, evidence)
     if extra_pages:
         model.extra_pages.update(extra_pages)
-    pages = Renderer(env, model, preview=preview).all_pages()
+    renderer = Renderer(env, model, preview=preview, linker=linker)
+    global_key = renderer.global_key(journal.root)
+    use_memo = memo is not None and out is not None and memo.reusable(out, global_key)
+    pages: dict[str, bytes] = {}
+    unchanged: set[str] = set()
+    fps: dict[str, str] = {}
+    for job in renderer.jobs():
+        fp = fps[job.path] = fingerprint(job.template, job.context)
+        if use_memo and memo.unchanged(out, job.path, fp):  # type: ignore[union-attr,arg-type]
+            unchanged.add(job.path)
+        else:
+            pages[job.path] = renderer.render(job)
     pages.update(assets if assets is not None else collect_assets(journal.root))
-    return pages
-
-
-def unique(items: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(items))
+    return RenderResult(pages, unchanged, fps, global_key)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Collection
 from pathlib import Path
 
 from .errors import JournalError
@@ -71,9 +72,9 @@ def _replace(path: Path, data: bytes) -> None:
         raise
 
 
-def write_site(pages: dict[str, bytes], out: Path) -> tuple[int, int]:
-    """Sync `out` to `pages`; returns (files written, files removed)."""
-    if not out.exists() or not any(out.iterdir()):
+def write_site(pages: dict[str, bytes], out: Path, keep: Collection[str] = ()) -> tuple[int, int]:
+    """Sync `out` to `pages` (plus `keep`, left as they are); returns (written, removed)."""
+    if (not out.exists() or not any(out.iterdir())) and not keep:
         _write_fresh(pages, out)
         return len(pages), 0
     written = removed = 0
@@ -88,7 +89,7 @@ def write_site(pages: dict[str, bytes], out: Path) -> tuple[int, int]:
             shutil.rmtree(path)
         _replace(path, data)
         written += 1
-    wanted = set(pages) | {MARKER}
+    wanted = set(pages) | set(keep) | {MARKER}
     for dirpath, _dirnames, filenames in os.walk(out, topdown=False):
         for name in filenames:
             path = Path(dirpath) / name

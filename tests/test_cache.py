@@ -1,0 +1,120 @@
+"""The persistent caches: a warm build must give byte-identical output to a cold one."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from journal.build import Options, build
+from journal.cache import CACHE_DIR, default_cache
+from tests.conftest import entry
+
+TODAY = date(2026, 11, 22)
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def journal_files() -> dict[str, str]:
+    out = {}
+    for i in range(12):
+        day = f"2026-{9 + i // 6:02d}-{1 + 3 * (i % 6):02d}"
+        kind = "setback" if i % 4 == 3 else "win"
+        meta = {"lesson": f"lesson {i}"} if kind == "setback" else {}
+        if i == 8:
+            meta["follows"] = "e7"
+        out[f"e{i}.md"] = entry(
+            day,
+            kind,
+            ["running", "spanish"][i % 2],
+            body=f"Body {i}.",
+            title=f"Entry {i}",
+            tags=f"[t{i % 3}]",
+            difficulty=1 + i % 9,
+            confidence=1 + (i * 7) % 10,
+            **meta,
+        )
+    return out
+
+
+def warm_and_cold(root: Path, tmp: Path) -> tuple[dict, dict]:
+    warm, cold = tmp / "warm", tmp / "cold"
+    build(root, warm, Options(today=TODAY), default_cache(root))
+    if cold.exists():
+        import shutil
+
+        shutil.rmtree(cold)
+    build(root, cold, Options(today=TODAY), None)
+    return files(warm), files(cold)
+
+
+@pytest.mark.parametrize(
+    "change", ["body", "date", "rename", "delete", "add", "template", "config"]
+)
+def test_warm_build_after_a_change_equals_cold_build(make_journal, tmp_path, change):
+    root = make_journal(journal_files())
+    warm, cold = warm_and_cold(root, tmp_path)
+    assert warm == cold
+    e3 = root / "entries" / "e3.md"
+    if change == "body":
+        e3.write_text(e3.read_text().replace("Body 3.", "A new body."))
+    elif change == "date":
+        e3.write_text(e3.read_text().replace("date: 2026-09-10", "date: 2026-10-30"))
+    elif change == "rename":
+        e3.rename(root / "entries" / "e3-renamed.md")
+    elif change == "delete":
+        (root / "entries" / "e5.md").unlink()
+    elif change == "add":
+        (root / "entries" / "new.md").write_text(entry("2026-11-20", title="Brand new"))
+    elif change == "template":
+        (root / "templates").mkdir()
+        (root / "templates" / "tag.html").write_text(
+            '{% extends "default/tag.html" %}{% block title %}T!{% endblock %}'
+        )
+    elif change == "config":
+        (root / "journal.toml").write_text('title = "Renamed"\n')
+    warm, cold = warm_and_cold(root, tmp_path)
+    assert warm == cold
+    if change == "body":
+        assert b"A new body." in warm["entries/e3.html"]
+
+
+def test_nothing_changed_writes_nothing(make_journal, tmp_path):
+    root = make_journal(journal_files())
+    build(root, tmp_path / "o", Options(today=TODAY), default_cache(root))
+    again = build(root, tmp_path / "o", Options(today=TODAY), default_cache(root))
+    assert (again.written, again.removed) == (0, 0)
+
+
+def test_hand_edited_output_file_is_rendered_again(make_journal, tmp_path):
+    root = make_journal(journal_files())
+    out = tmp_path / "o"
+    build(root, out, Options(today=TODAY), default_cache(root))
+    original = (out / "entries" / "e1.html").read_bytes()
+    (out / "entries" / "e1.html").write_bytes(b"scribbled")
+    build(root, out, Options(today=TODAY), default_cache(root))
+    assert (out / "entries" / "e1.html").read_bytes() == original
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a pickle", b"\x80\x05garbage"])
+def test_corrupt_cache_never_breaks_or_falsifies_a_build(make_journal, tmp_path, damage):
+    root = make_journal(journal_files())
+    build(root, tmp_path / "first", Options(today=TODAY), default_cache(root))
+    for path in (root / CACHE_DIR).iterdir():
+        path.write_bytes(damage)
+    warm, cold = warm_and_cold(root, tmp_path)
+    assert warm == cold
+
+
+def test_cache_is_never_written_into_the_site(make_journal, tmp_path):
+    root = make_journal(journal_files())
+    build(root, root / "site", Options(today=TODAY), default_cache(root))
+    assert (root / CACHE_DIR / "entries.pickle").is_file()
+    assert not any(
+        CACHE_DIR in p.as_posix() or p.suffix == ".pickle" for p in (root / "site").rglob("*")
+    )
