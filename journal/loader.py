@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from .cache import EntryCache
 from .config import Config, load_config
-from .entries import Entry, cross_check, digest, entry_files, parse_entry
+from .entries import Entry, Parsed, cross_check, digest, entry_files, parse_entry
 from .errors import Problem, ProblemsError
 
 
@@ -36,11 +40,33 @@ def find_root(start: Path) -> Path | None:
     return None
 
 
+PARALLEL_MIN = 400  # below this many files to parse, starting workers costs more than it saves
+
+
+def _parse_batch(batch: list[tuple[str, bytes]]) -> list[Parsed]:
+    return [parse_entry(relpath, data) for relpath, data in batch]
+
+
+def parse_many(todo: list[tuple[str, bytes]], workers: int | None = None) -> list[Parsed]:
+    """Parse files, spread over all cores when there are enough of them to be worth it."""
+    workers = workers or os.cpu_count() or 1
+    if workers < 2 or len(todo) < PARALLEL_MIN:
+        return _parse_batch(todo)
+    # fork is cheapest, but unsafe once other threads run (the preview server's)
+    method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
+    size = max(50, len(todo) // (workers * 4))
+    batches = [todo[i : i + size] for i in range(0, len(todo), size)]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
+        return [parsed for chunk in pool.map(_parse_batch, batches) for parsed in chunk]
+
+
 def read_all(root: Path, cache: EntryCache | None = None) -> tuple[list[Entry], list[Problem]]:
     """Parse every entry file, reusing cached results for unchanged bytes."""
-    entries: list[Entry] = []
     problems: list[Problem] = []
     seen: set[tuple[str, str]] = set()
+    results: dict[str, Parsed] = {}
+    todo: list[tuple[str, bytes]] = []
+    order: list[str] = []
     for file in entry_files(root):
         relpath = file.relative_to(root).as_posix()
         try:
@@ -52,16 +78,24 @@ def read_all(root: Path, cache: EntryCache | None = None) -> tuple[list[Entry], 
             continue
         key = digest(data)
         seen.add((relpath, key))
+        order.append(relpath)
         parsed = cache.get(relpath, key) if cache else None
         if parsed is None:
-            parsed = parse_entry(relpath, data)
-            if cache:
-                cache.put(relpath, key, parsed)
+            todo.append((relpath, data))
+        else:
+            results[relpath] = parsed
+    for (relpath, data), parsed in zip(todo, parse_many(todo), strict=True):
+        results[relpath] = parsed
+        if cache:
+            cache.put(relpath, parsed.entry.digest if parsed.entry else digest(data), parsed)
+    if cache:
+        cache.keep_only(seen)
+    entries: list[Entry] = []
+    for relpath in order:
+        parsed = results[relpath]
         problems.extend(parsed.problems)
         if parsed.entry is not None:
             entries.append(parsed.entry)
-    if cache:
-        cache.keep_only(seen)
     return entries, problems
 
 

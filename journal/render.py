@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -102,15 +103,20 @@ def month_path(month: str) -> str:
     return f"archive/{month}.html"
 
 
+@lru_cache(maxsize=65536)
+def _quoted(path: str) -> str:
+    return quote(path, safe="/#")
+
+
 def relative_url(from_page: str, to_page: str) -> str:
-    """A link that works from file://, from / and from any sub-path."""
-    if "#" in to_page:
-        to_page, fragment = to_page.split("#", 1)
-        fragment = "#" + fragment
-    else:
-        fragment = ""
-    rel = posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
-    return quote(rel) + fragment
+    """A link that works from file://, from / and from any sub-path.
+
+    Every page path is relative to the site root, so climbing to the root and down
+    again is always right; called for every link, it must stay this cheap.
+    """
+    if posixpath.dirname(from_page) == posixpath.dirname(to_page.split("#", 1)[0]):
+        return _quoted(posixpath.basename(to_page))
+    return "../" * from_page.count("/") + _quoted(to_page)
 
 
 # --- what pages show --------------------------------------------------------------------------

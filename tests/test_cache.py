@@ -118,3 +118,24 @@ def test_cache_is_never_written_into_the_site(make_journal, tmp_path):
     assert not any(
         CACHE_DIR in p.as_posix() or p.suffix == ".pickle" for p in (root / "site").rglob("*")
     )
+
+
+def test_parallel_parsing_gives_the_same_site_as_serial(make_journal, tmp_path, monkeypatch):
+    import journal.loader as loader
+
+    root = make_journal(journal_files())
+    monkeypatch.setattr(loader, "PARALLEL_MIN", 10**9)
+    build(root, tmp_path / "serial", Options(today=TODAY))
+    calls = []
+    real = loader.ProcessPoolExecutor
+
+    class Spy(real):  # records that the worker pool was really used
+        def __init__(self, *args, **kwargs):
+            calls.append(args)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(loader, "ProcessPoolExecutor", Spy)
+    monkeypatch.setattr(loader, "PARALLEL_MIN", 2)
+    build(root, tmp_path / "parallel", Options(today=TODAY))
+    assert calls, "the parallel path was not taken"
+    assert files(tmp_path / "parallel") == files(tmp_path / "serial")
