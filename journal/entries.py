@@ -92,12 +92,19 @@ class Parsed:
 
 def entry_files(root: Path) -> Iterator[Path]:
     """Every `*.md` under entries/, skipping names that start with `.` or `_`."""
-    base = root / ENTRIES_DIR
-    for dirpath, dirnames, filenames in os.walk(base):
+    for path, _ in entry_paths(root):
+        yield Path(path)
+
+
+def entry_paths(root: Path) -> Iterator[tuple[str, str]]:
+    """(path, path relative to the root with `/`) of every entry; strings, for speed."""
+    top = str(root)
+    for dirpath, dirnames, filenames in os.walk(os.path.join(top, ENTRIES_DIR)):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
+        rel_dir = os.path.relpath(dirpath, top).replace(os.sep, "/")
         for name in sorted(filenames):
             if name.endswith(".md") and not name.startswith((".", "_")):
-                yield Path(dirpath) / name
+                yield os.path.join(dirpath, name), f"{rel_dir}/{name}"
 
 
 def digest(data: bytes) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .cache import EntryCache
 from .config import Config, load_config
-from .entries import Entry, Parsed, cross_check, digest, entry_files, parse_entry
+from .entries import Entry, Parsed, cross_check, digest, entry_paths, parse_entry
 from .errors import Problem, ProblemsError
 
 
@@ -67,10 +67,10 @@ def read_all(root: Path, cache: EntryCache | None = None) -> tuple[list[Entry], 
     results: dict[str, Parsed] = {}
     todo: list[tuple[str, bytes]] = []
     order: list[str] = []
-    for file in entry_files(root):
-        relpath = file.relative_to(root).as_posix()
+    for file, relpath in entry_paths(root):
         try:
-            data = file.read_bytes()
+            with open(file, "rb") as fh:
+                data = fh.read()
         except OSError as exc:
             problems.append(
                 Problem(relpath, 1, f"cannot be read: {exc.strerror}", "a readable file")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import pickle
 import posixpath
 from collections import defaultdict
@@ -395,7 +396,7 @@ class PageMemo:
         if known is None or known[0] != fp:
             return False
         try:
-            st = (out / path).stat()
+            st = os.stat(os.path.join(self.out, path))
         except OSError:
             return False
         return (st.st_size, st.st_mtime_ns) == known[1:]
@@ -406,7 +407,7 @@ class PageMemo:
         self.pages = {}
         for path, fp in fps.items():
             try:
-                st = (out / path).stat()
+                st = os.stat(os.path.join(self.out, path))
             except OSError:
                 continue
             self.pages[path] = (fp, st.st_size, st.st_mtime_ns)

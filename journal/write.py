@@ -77,27 +77,31 @@ def write_site(pages: dict[str, bytes], out: Path, keep: Collection[str] = ()) -
     if (not out.exists() or not any(out.iterdir())) and not keep:
         _write_fresh(pages, out)
         return len(pages), 0
+    top = str(out)
     written = removed = 0
     for rel, data in pages.items():
-        path = out / rel
+        path = os.path.join(top, rel)
         try:
-            if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
-                continue
+            if os.path.getsize(path) == len(data):
+                with open(path, "rb") as fh:
+                    if fh.read() == data:
+                        continue
         except OSError:
             pass
-        if path.is_dir():
+        if os.path.isdir(path):
             shutil.rmtree(path)
-        _replace(path, data)
+        _replace(Path(path), data)
         written += 1
     wanted = set(pages) | set(keep) | {MARKER}
-    for dirpath, _dirnames, filenames in os.walk(out, topdown=False):
+    for dirpath, _dirnames, filenames in os.walk(top, topdown=False):
+        rel_dir = os.path.relpath(dirpath, top).replace(os.sep, "/")
+        prefix = "" if rel_dir == "." else rel_dir + "/"
         for name in filenames:
-            path = Path(dirpath) / name
-            if path.relative_to(out).as_posix() not in wanted:
-                path.unlink()
+            if prefix + name not in wanted:
+                os.unlink(os.path.join(dirpath, name))
                 removed += 1
-        if Path(dirpath) != out and not os.listdir(dirpath):
+        if dirpath != top and not os.listdir(dirpath):
             os.rmdir(dirpath)
-    if not (out / MARKER).exists():
+    if not os.path.exists(os.path.join(top, MARKER)):
         (out / MARKER).write_bytes(MARKER_TEXT)
     return written, removed
