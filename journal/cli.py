@@ -88,6 +88,17 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_stats(args: argparse.Namespace) -> int:
+    from .analytics import analyse
+    from .loader import load_journal
+    from .stats import stats_json, stats_table
+
+    journal = load_journal(_root(args)).select(drafts=args.drafts)
+    data = analyse(journal.entries, journal.config, args.today or date.today()).to_json()
+    sys.stdout.write(stats_json(data) if args.json else stats_table(data))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -140,6 +151,22 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--tags", help="comma-separated, e.g. talks,meetup")
     p.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="default: today")
     p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser(
+        "stats",
+        parents=[common],
+        help="streaks, strength and rates per domain",
+        description="The evidence figures per domain, as a table or JSON (schema in README).",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--drafts", action="store_true", help="count entries marked draft: true")
+    p.add_argument(
+        "--today",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="the date streaks count back from (default: today)",
+    )
+    p.set_defaults(func=cmd_stats)
 
     p = sub.add_parser(
         "init",

@@ -322,10 +322,10 @@ class Renderer:
                 )
             )
         for d in m.domains:
-            evidence = ev.domains.get(d.slug) if ev is not None else None
-            jobs.append(
-                PageJob(domain_path(d.slug), "domain.html", {"domain": d, "evidence": evidence})
-            )
+            context: dict[str, Any] = {"domain": d}
+            if ev is not None:
+                context.update(ev.domain_context(d.slug))
+            jobs.append(PageJob(domain_path(d.slug), "domain.html", context))
         for slug, (label, items) in m.tags.items():
             jobs.append(PageJob(tag_path(slug), "tag.html", {"tag": label, "entries": items}))
         months = list(m.months)
@@ -359,19 +359,15 @@ class Renderer:
         for path, make_context in m.extra_pages.items():
             context = make_context()
             jobs.append(PageJob(path, context.pop("template"), context))
-        jobs.append(
-            PageJob(
-                "index.html",
-                "index.html",
-                {
-                    "domains": m.domains,
-                    "evidence": ev,
-                    "recent": list(reversed(entries[-RECENT:])),
-                    "wins": sum(1 for e in entries if e.is_win),
-                    "setbacks": sum(1 for e in entries if not e.is_win),
-                },
-            )
-        )
+        home: dict[str, Any] = {
+            "domains": m.domains,
+            "recent": list(reversed(entries[-RECENT:])),
+            "wins": sum(1 for e in entries if e.is_win),
+            "setbacks": sum(1 for e in entries if not e.is_win),
+        }
+        if ev is not None:
+            home.update(ev.home_context())
+        jobs.append(PageJob("index.html", "index.html", home))
         jobs.append(PageJob("404.html", "404.html", {}))
         return jobs
 

@@ -1,0 +1,535 @@
+"""Pure analytics over entries: streaks, evidence strength, rates, calibration, lessons.
+
+Nothing here reads files or knows about templates; the site and `journal stats`
+both call `analyse()`, so they always show the same figures.
+"""
+
+from __future__ import annotations
+
+import bisect
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from .config import Config, PeriodConfig
+from .entries import Entry
+
+BINS = ((1, 3), (4, 6), (7, 8), (9, 10))
+EXPECTS_SUCCESS = 6  # confidence >= 6 reads as "expected to manage it"
+MIN_RATED = 5
+EARLY = 10
+CONTROLLABLE = ("effort", "strategy", "preparation")
+EXTERNAL = ("circumstances", "luck")
+
+# --- periods ----------------------------------------------------------------------------------
+
+
+def period_start(day: date, cfg: PeriodConfig) -> date:
+    if cfg.period == "day":
+        return day
+    return day - timedelta(days=(day.weekday() - cfg.week_start) % 7)
+
+
+def period_days(cfg: PeriodConfig) -> int:
+    return 1 if cfg.period == "day" else 7
+
+
+def is_rest_period(start: date, cfg: PeriodConfig) -> bool:
+    """A period is rest only when every one of its days is declared rest."""
+    if not cfg.rest:
+        return False
+    return all(start + timedelta(days=i) in cfg.rest for i in range(period_days(cfg)))
+
+
+def periods_between(first: date, last: date, cfg: PeriodConfig) -> list[date]:
+    """Period starts from the period of `first` through the period of `last`."""
+    step = timedelta(days=period_days(cfg))
+    start, end = period_start(first, cfg), period_start(last, cfg)
+    out = []
+    while start <= end:
+        out.append(start)
+        start += step
+    return out
+
+
+# --- streaks ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Streak:
+    current: int = 0
+    longest: int = 0
+    longest_start: date | None = None
+    longest_end: date | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "current": self.current,
+            "longest": self.longest,
+            "longest_start": self.longest_start.isoformat() if self.longest_start else None,
+            "longest_end": self.longest_end.isoformat() if self.longest_end else None,
+        }
+
+
+def streak(dates: Iterable[date], cfg: PeriodConfig, today: date) -> Streak:
+    """Consecutive periods holding a counting entry.
+
+    Rest periods are skipped entirely: a run continues across them, and entries
+    inside them neither extend it nor start one. Today's period, while it has no
+    counting entry yet, does not break the current streak. Dates after today are
+    ignored. On a tie the most recent run is the longest.
+    """
+    by_period: dict[date, list[date]] = defaultdict(list)
+    for day in dates:
+        if day <= today:
+            by_period[period_start(day, cfg)].append(day)
+    if not by_period:
+        return Streak()
+    periods = [p for p in periods_between(min(by_period), today, cfg) if not is_rest_period(p, cfg)]
+    longest = run = 0
+    run_first: date | None = None
+    best: tuple[date | None, date | None] = (None, None)
+    for p in periods:
+        days = by_period.get(p)
+        if days:
+            if run == 0:
+                run_first = min(days)
+            run += 1
+            if run >= longest:
+                longest, best = run, (run_first, max(days))
+        else:
+            run = 0
+    current = 0
+    today_period = period_start(today, cfg)
+    for i, p in enumerate(reversed(periods)):
+        if p in by_period:
+            current += 1
+        elif i == 0 and p == today_period:
+            continue  # today's period is not over yet
+        else:
+            break
+    return Streak(current, longest, best[0], best[1])
+
+
+# --- strength ---------------------------------------------------------------------------------
+
+
+def strength_series(
+    mastery_days: Iterable[date], first_day: date, cfg: PeriodConfig, today: date
+) -> list[tuple[date, float]]:
+    """s = m·s_prev + (1 − m)·v per period, skipping rest; today counts once it has a win."""
+    m = 0.5 ** (1 / cfg.half_life)
+    with_win = {period_start(d, cfg) for d in mastery_days if d <= today}
+    today_period = period_start(today, cfg)
+    s = 0.0
+    series = []
+    if first_day > today:
+        return series
+    for p in periods_between(first_day, today, cfg):
+        if is_rest_period(p, cfg):
+            continue
+        v = 1.0 if p in with_win else 0.0
+        if p == today_period and not v:
+            break
+        s = m * s + (1 - m) * v
+        series.append((p, s))
+    return series
+
+
+def strength(series: Sequence[tuple[date, float]]) -> int:
+    return round(100 * series[-1][1]) if series else 0
+
+
+# --- rates and calibration --------------------------------------------------------------------
+
+
+def win_rate(entries: Sequence[Entry]) -> float | None:
+    return sum(e.is_win for e in entries) / len(entries) if entries else None
+
+
+@dataclass(frozen=True)
+class Bin:
+    low: int
+    high: int
+    count: int
+    wins: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.low}-{self.high}"
+
+    @property
+    def win_rate(self) -> float | None:
+        return self.wins / self.count if self.count else None
+
+    @property
+    def verdict(self) -> str | None:
+        """'under' when the outcome beat the stated chance clearly, 'over' when it fell short."""
+        if self.count < 3 or self.win_rate is None:
+            return None
+        if self.win_rate > self.high / 10 + 0.1:
+            return "under"
+        if self.win_rate < self.low / 10 - 0.1:
+            return "over"
+        return None
+
+    def sentence(self) -> str:
+        attempts = "attempt" if self.count == 1 else "attempts"
+        text = (
+            f"When you rated your confidence {self.low}–{self.high} you succeeded in "
+            f"{self.wins} of {self.count} {attempts}."
+        )
+        if self.verdict == "under":
+            text += " You underestimated yourself."
+        elif self.verdict == "over":
+            text += " You expected more than happened."
+        return text
+
+
+@dataclass(frozen=True)
+class Calibration:
+    rated: int
+    congruence: float | None
+    brier: float | None
+    bins: tuple[Bin, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rated": self.rated,
+            "congruence": _r(self.congruence),
+            "brier": _r(self.brier),
+            "bins": [
+                {"range": b.label, "count": b.count, "win_rate": _r(b.win_rate)} for b in self.bins
+            ],
+        }
+
+
+def calibration(entries: Sequence[Entry]) -> Calibration:
+    """Confidence c reads as a stated chance c/10; below 5 rated entries there are no figures."""
+    rated = [e for e in entries if e.confidence is not None]
+    bins = tuple(
+        Bin(
+            lo,
+            hi,
+            sum(1 for e in rated if lo <= e.confidence <= hi),  # type: ignore[operator]
+            sum(1 for e in rated if lo <= e.confidence <= hi and e.is_win),
+        )  # type: ignore[operator]
+        for lo, hi in BINS
+    )
+    if len(rated) < MIN_RATED:
+        return Calibration(len(rated), None, None, bins)
+    congruent = sum(1 for e in rated if (e.confidence >= EXPECTS_SUCCESS) == e.is_win)  # type: ignore[operator]
+    brier = sum((e.confidence / 10 - (1 if e.is_win else 0)) ** 2 for e in rated) / len(rated)  # type: ignore[operator]
+    return Calibration(len(rated), congruent / len(rated), brier, bins)
+
+
+# --- setbacks and lessons ---------------------------------------------------------------------
+
+
+def attribution_mix(entries: Iterable[Entry]) -> dict[str, int]:
+    mix = {"controllable": 0, "external": 0, "ability": 0, "unrecorded": 0}
+    for e in entries:
+        if e.kind != "setback":
+            continue
+        if e.attribution in CONTROLLABLE:
+            mix["controllable"] += 1
+        elif e.attribution in EXTERNAL:
+            mix["external"] += 1
+        elif e.attribution == "ability":
+            mix["ability"] += 1
+        else:
+            mix["unrecorded"] += 1
+    return mix
+
+
+def followers(entries: Iterable[Entry]) -> dict[str, list[Entry]]:
+    """Setback id -> the later entries that apply its lesson, in time order."""
+    out: dict[str, list[Entry]] = defaultdict(list)
+    for e in sorted(entries, key=lambda e: e.sort_key):
+        if e.follows:
+            out[e.follows].append(e)
+    return dict(out)
+
+
+@dataclass(frozen=True)
+class Lessons:
+    with_lesson: int
+    applied: int
+    open: int
+
+    @property
+    def follow_through(self) -> float | None:
+        return self.applied / self.with_lesson if self.with_lesson else None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"with_lesson": self.with_lesson, "applied": self.applied, "open": self.open}
+
+
+def lessons(entries: Sequence[Entry], applied_by: dict[str, list[Entry]]) -> Lessons:
+    taught = [e for e in entries if e.kind == "setback" and e.lesson]
+    applied = sum(1 for e in taught if applied_by.get(e.id))
+    return Lessons(len(taught), applied, len(taught) - applied)
+
+
+# --- counter-evidence and the audit -------------------------------------------------------------
+
+
+class WinIndex:
+    """Wins of one domain by difficulty, in time order, for O(log n) look-ups per setback."""
+
+    def __init__(self, wins: Iterable[Entry]):
+        self.levels: dict[int, list[Entry]] = defaultdict(list)
+        self.keys: dict[int, list[tuple]] = defaultdict(list)
+        self.all: list[Entry] = []
+        for w in sorted(wins, key=lambda e: e.sort_key):
+            self.all.append(w)
+            if w.difficulty is not None:
+                self.levels[w.difficulty].append(w)
+        for level, items in self.levels.items():
+            self.keys[level] = [e.sort_key for e in items]
+        self.all_keys = [e.sort_key for e in self.all]
+
+    def earlier(self, level: int, before: tuple, limit: int) -> list[Entry]:
+        items = self.levels.get(level, [])
+        cut = bisect.bisect_left(self.keys[level], before)
+        return items[max(0, cut - limit) : cut]
+
+    def counter_evidence(self, setback: Entry, limit: int = 3) -> list[Entry]:
+        """Up to three earlier wins at equal or higher difficulty, most recent first; when
+        fewer exist, filled with the nearest difficulty below (then most recent). A setback
+        without a difficulty gets the three most recent earlier wins."""
+        before = setback.sort_key
+        if setback.difficulty is None:
+            cut = bisect.bisect_left(self.all_keys, before)
+            return list(reversed(self.all[max(0, cut - limit) : cut]))
+        above = [
+            w for level in range(setback.difficulty, 11) for w in self.earlier(level, before, limit)
+        ]
+        chosen = sorted(above, key=lambda e: e.sort_key, reverse=True)[:limit]
+        for level in range(setback.difficulty - 1, 0, -1):
+            if len(chosen) >= limit:
+                break
+            chosen += list(reversed(self.earlier(level, before, limit - len(chosen))))
+        return chosen
+
+
+def audit(wins: Sequence[Entry]) -> tuple[list[Entry], list[Entry]]:
+    """The three most recent wins, and the three hardest (ties: the more recent)."""
+    recent = sorted(wins, key=lambda e: e.sort_key, reverse=True)[:3]
+    rated = [w for w in wins if w.difficulty is not None]
+    hardest = sorted(rated, key=lambda e: (e.difficulty, e.sort_key), reverse=True)[:3]
+    return recent, hardest
+
+
+# --- putting it together ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Everything computed for one domain, or for all domains together."""
+
+    slug: str
+    name: str
+    cfg: PeriodConfig
+    entries: tuple[Entry, ...]  # counted ones, oldest first
+    wins: int
+    setbacks: int
+    mastery: Streak
+    practice: Streak
+    strength_series: tuple[tuple[date, float], ...]
+    strength: int
+    win_rate: float | None
+    early_win_rate: float | None
+    recent_win_rate: float | None
+    calibration: Calibration
+    attribution: dict[str, int]
+    lessons: Lessons
+    sources: dict[str, int] = field(default_factory=dict)
+    audit_recent: tuple[Entry, ...] = ()
+    audit_hardest: tuple[Entry, ...] = ()
+
+    def streaks_json(self) -> dict[str, Any]:
+        return {
+            "mastery_streak": self.mastery.to_json(),
+            "practice_streak": self.practice.to_json(),
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "period": self.cfg.period,
+            "wins": self.wins,
+            "setbacks": self.setbacks,
+            "strength": self.strength,
+            "win_rate": _r(self.win_rate),
+            "early_win_rate": _r(self.early_win_rate),
+            "recent_win_rate": _r(self.recent_win_rate),
+            **self.streaks_json(),
+            "calibration": self.calibration.to_json(),
+            "attribution": dict(self.attribution),
+            "lessons": self.lessons.to_json(),
+        }
+
+
+def figures(
+    slug: str,
+    name: str,
+    entries: Sequence[Entry],
+    cfg: PeriodConfig,
+    today: date,
+    applied_by: dict[str, list[Entry]],
+) -> Figures:
+    counted = tuple(sorted((e for e in entries if e.date <= today), key=lambda e: e.sort_key))
+    mastery_days = [e.date for e in counted if e.is_mastery_win]
+    series = strength_series(mastery_days, counted[0].date, cfg, today) if counted else []
+    wins = [e for e in counted if e.is_win]
+    recent, hardest = audit(wins)
+    return Figures(
+        slug=slug,
+        name=name,
+        cfg=cfg,
+        entries=counted,
+        wins=len(wins),
+        setbacks=len(counted) - len(wins),
+        mastery=streak(mastery_days, cfg, today),
+        practice=streak((e.date for e in counted), cfg, today),
+        strength_series=tuple(series),
+        strength=strength(series),
+        win_rate=win_rate(counted),
+        early_win_rate=win_rate(counted[:EARLY]),
+        recent_win_rate=win_rate(counted[-EARLY:]),
+        calibration=calibration(counted),
+        attribution=attribution_mix(counted),
+        lessons=lessons(counted, applied_by),
+        sources=dict(Counter(e.source for e in wins)),
+        audit_recent=tuple(recent),
+        audit_hardest=tuple(hardest),
+    )
+
+
+@dataclass(frozen=True)
+class Evidence:
+    today: date
+    overall: Figures
+    domains: dict[str, Figures]
+    applied_by: dict[str, list[Entry]]
+    counter: dict[str, list[Entry]]  # setback id -> counter-evidence
+
+    def counter_evidence_for(self, entry: Entry) -> list[Entry]:
+        return self.counter.get(entry.id, [])
+
+    @property
+    def open_lessons(self) -> list[Entry]:
+        """Setbacks with a lesson that no entry follows yet, newest first."""
+        return sorted(
+            (
+                e
+                for e in self.overall.entries
+                if e.kind == "setback" and e.lesson and not self.applied_by.get(e.id)
+            ),
+            key=lambda e: e.sort_key,
+            reverse=True,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        o = self.overall
+        return {
+            "today": self.today.isoformat(),
+            "period": o.cfg.period,
+            "overall": {
+                "wins": o.wins,
+                "setbacks": o.setbacks,
+                "strength": o.strength,
+                **o.streaks_json(),
+            },
+            "domains": {slug: f.to_json() for slug, f in self.domains.items()},
+        }
+
+
+def domain_name(config: Config, slug: str, entries: Sequence[Entry]) -> str:
+    """The configured name, else the domain as written in its latest entry."""
+    configured = config.domains.get(slug)
+    if configured and configured.name:
+        return configured.name
+    return max(entries, key=lambda e: e.sort_key).domain_label if entries else slug
+
+
+def analyse(entries: Sequence[Entry], config: Config, today: date) -> Evidence:
+    """All figures for the entries given (the caller has already left drafts out)."""
+    by_domain: dict[str, list[Entry]] = defaultdict(list)
+    for e in entries:
+        by_domain[e.domain].append(e)
+    applied_by = followers(entries)
+    domains = {
+        slug: figures(
+            slug,
+            domain_name(config, slug, items),
+            items,
+            config.period_for(slug),
+            today,
+            applied_by,
+        )
+        for slug, items in sorted(by_domain.items())
+    }
+    overall = figures("", config.title, entries, config.streaks, today, applied_by)
+    counter: dict[str, list[Entry]] = {}
+    for items in by_domain.values():
+        index = WinIndex(e for e in items if e.is_win)
+        for e in items:
+            if e.kind == "setback":
+                counter[e.id] = index.counter_evidence(e)
+    return Evidence(today, overall, domains, applied_by, counter)
+
+
+# --- series for charts --------------------------------------------------------------------------
+
+
+def daily_counts(entries: Iterable[Entry], start: date, end: date) -> dict[date, tuple[int, int]]:
+    """(wins, setbacks) per day between start and end inclusive."""
+    counts: dict[date, list[int]] = defaultdict(lambda: [0, 0])
+    for e in entries:
+        if start <= e.date <= end:
+            counts[e.date][0 if e.is_win else 1] += 1
+    return {d: (w, s) for d, (w, s) in counts.items()}
+
+
+def period_states(f: Figures, today: date, last: int) -> list[tuple[date, str]]:
+    """The latest `last` periods: 'mastery', 'practice', 'rest', 'empty' or 'current'."""
+    if not f.entries:
+        return []
+    mastery = {period_start(e.date, f.cfg) for e in f.entries if e.is_mastery_win}
+    practice = {period_start(e.date, f.cfg) for e in f.entries}
+    today_period = period_start(today, f.cfg)
+    states = []
+    for p in periods_between(f.entries[0].date, today, f.cfg)[-last:]:
+        if p in mastery:
+            state = "mastery"
+        elif is_rest_period(p, f.cfg):
+            state = "rest"
+        elif p in practice:
+            state = "practice"
+        elif p == today_period:
+            state = "current"
+        else:
+            state = "empty"
+        states.append((p, state))
+    return states
+
+
+def rolling_median(values: Sequence[float], window: int) -> list[float]:
+    """Median of the last `window` values up to and including each position."""
+    return [statistics.median(values[max(0, i + 1 - window) : i + 1]) for i in range(len(values))]
+
+
+def running_max(values: Sequence[float]) -> list[float]:
+    out: list[float] = []
+    for v in values:
+        out.append(max(v, out[-1]) if out else v)
+    return out
+
+
+def _r(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)

@@ -1,0 +1,81 @@
+"""`journal stats`: the evidence figures as a terminal table or JSON, the same as the site."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{round(100 * value)}%"
+
+
+def _streak(streak: dict[str, Any]) -> str:
+    return f"{streak['current']}/{streak['longest']}"
+
+
+def stats_json(data: dict[str, Any]) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def stats_table(data: dict[str, Any]) -> str:
+    """One row per domain and one for all of them; streaks read current/longest."""
+    header = (
+        "domain",
+        "period",
+        "wins",
+        "setbacks",
+        "mastery",
+        "practice",
+        "strength",
+        "win rate",
+        "early→recent",
+        "congruence",
+        "open lessons",
+    )
+    rows = []
+    for slug, d in data["domains"].items():
+        rows.append(
+            (
+                d["name"] if d["name"] == slug else f"{d['name']} ({slug})",
+                d["period"],
+                str(d["wins"]),
+                str(d["setbacks"]),
+                _streak(d["mastery_streak"]),
+                _streak(d["practice_streak"]),
+                str(d["strength"]),
+                _pct(d["win_rate"]),
+                f"{_pct(d['early_win_rate'])}→{_pct(d['recent_win_rate'])}",
+                _pct(d["calibration"]["congruence"])
+                if d["calibration"]["congruence"] is not None
+                else f"({d['calibration']['rated']} rated)",
+                str(d["lessons"]["open"]),
+            )
+        )
+    o = data["overall"]
+    rows.append(
+        (
+            "all domains",
+            data["period"],
+            str(o["wins"]),
+            str(o["setbacks"]),
+            _streak(o["mastery_streak"]),
+            _streak(o["practice_streak"]),
+            str(o["strength"]),
+            "",
+            "",
+            "",
+            "",
+        )
+    )
+    widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
+    lines = []
+    for n, row in enumerate((header, *rows)):
+        lines.append("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
+        if n == 0 or n == len(rows) - 1:
+            lines.append("  ".join("-" * w for w in widths))
+    lines.append(
+        f"Streaks are current/longest {data['period']}s as of {data['today']}; "
+        "congruence needs 5 rated entries."
+    )
+    return "\n".join(lines) + "\n"
