@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import quote
 
 import jinja2
+from markupsafe import Markup
 
 from . import __version__
 from .entries import Entry
@@ -262,6 +263,8 @@ class Renderer:
             "preview": preview,
             "has_evidence": model.evidence is not None,
         }
+        self.items: dict[tuple, Markup] = {}
+        self.templates: dict[str, jinja2.Template] = {}
         self.functions = {
             "entry_path": entry_path,
             "domain_path": domain_path,
@@ -287,19 +290,39 @@ class Renderer:
         def url(target: str) -> str:
             return relative_url(here, self.linker(target))
 
+        def entry_item(e: Entry, show_domain: bool = True) -> Markup:
+            """One line of an entry list; rendered once per entry and link, as lists are long."""
+            link = url(entry_path(e.id))
+            key = (e.path, e.digest, show_domain, link)
+            html = self.items.get(key)
+            if html is None:
+                html = self.items[key] = Markup(
+                    self._template("_entry_item.html").render(
+                        **self.common, e=e, show_domain=show_domain, link=link
+                    )
+                )
+            return html
+
         try:
-            html = self.env.get_template(job.template).render(
+            html = self._template(job.template).render(
                 **self.common,
                 **self.functions,
                 **job.context,
                 page_path=job.path,
                 url=url,
+                entry_item=entry_item,
             )
         except jinja2.TemplateError as exc:
             where = getattr(exc, "filename", None) or job.template
             line = getattr(exc, "lineno", None) or 1
             raise TemplateError(f"{where}:{line}: template error: {exc}") from exc
         return html.encode("utf-8")
+
+    def _template(self, name: str) -> jinja2.Template:
+        template = self.templates.get(name)
+        if template is None:
+            template = self.templates[name] = self.env.get_template(name)
+        return template
 
     def jobs(self) -> list[PageJob]:
         m = self.model
