@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -392,8 +392,12 @@ def _kind_name(value: Any) -> str:
     return {dict: "mapping", list: "list", bool: "boolean"}.get(type(value), type(value).__name__)
 
 
-def cross_check(entries: Iterable[Entry]) -> list[Problem]:
-    """Problems between files: duplicate ids and `follows` links that point nowhere useful."""
+def cross_check(entries: Iterable[Entry], unparsed_ids: Collection[str] = ()) -> list[Problem]:
+    """Problems between files: duplicate ids and `follows` links that point nowhere useful.
+
+    A link to a file that failed to parse is not reported again: that file's own
+    errors already are.
+    """
     problems: list[Problem] = []
     by_id: dict[str, Entry] = {}
     for entry in sorted(entries, key=lambda e: e.path):
@@ -413,6 +417,8 @@ def cross_check(entries: Iterable[Entry]) -> list[Problem]:
             continue
         line = entry.lines.get("follows", 1)
         target = by_id.get(entry.follows)
+        if target is None and entry.follows in unparsed_ids:
+            continue
         if target is None:
             hint = suggest(entry.follows, list(by_id))
             problems.append(

@@ -48,8 +48,13 @@ class EvidenceView:
     def heatmap(self, entries: tuple[Entry, ...], f: Figures, id_prefix: str, title: str) -> str:
         start, end = heatmap_window(self.evidence.today)
         return svg.calendar_heatmap(
-            daily_counts(entries, start, end), start, end, id_prefix=id_prefix,
-            week_start=f.cfg.week_start, rest=f.cfg.rest, title=title,
+            daily_counts(entries, start, end),
+            start,
+            end,
+            id_prefix=id_prefix,
+            week_start=f.cfg.week_start,
+            rest=f.cfg.rest,
+            title=title,
         )
 
     def home_context(self) -> dict[str, Any]:
@@ -75,17 +80,28 @@ class EvidenceView:
             "setbacks": [e for e in reversed(f.entries) if e.kind == "setback"],
             "applied_by": {e.id: self.evidence.applied_by.get(e.id, []) for e in f.entries},
             "charts": {
-                "heatmap": self.heatmap(f.entries, f, f"heat-{slug}",
-                                        f"{f.name}: the last 12 months"),
+                "heatmap": self.heatmap(
+                    f.entries, f, f"heat-{slug}", f"{f.name}: the last 12 months"
+                ),
                 "difficulty": svg.scatter(
-                    difficulty, id_prefix=f"diff-{slug}", title=f"{f.name}: difficulty over time",
-                    what="difficulty", trend=True),
+                    difficulty,
+                    id_prefix=f"diff-{slug}",
+                    title=f"{f.name}: difficulty over time",
+                    what="difficulty",
+                    trend=True,
+                ),
                 "confidence": svg.scatter(
-                    confidence, id_prefix=f"conf-{slug}", title=f"{f.name}: confidence over time",
-                    what="confidence", threshold=6),
+                    confidence,
+                    id_prefix=f"conf-{slug}",
+                    title=f"{f.name}: confidence over time",
+                    what="confidence",
+                    threshold=6,
+                ),
                 "sources": svg.bar_chart(
                     [(s.capitalize(), f.sources.get(s, 0)) for s in sources],
-                    id_prefix=f"src-{slug}", label=f"{f.name}: wins by source of evidence"),
+                    id_prefix=f"src-{slug}",
+                    label=f"{f.name}: wins by source of evidence",
+                ),
                 "strip": self.strip(f, f"strip-{slug}"),
             },
         }
@@ -106,12 +122,19 @@ class EvidenceView:
             "template": "lessons.html",
             "overall": ev.overall,
             "mix_chart": svg.bar_chart(
-                [("Controllable", mix["controllable"]), ("External", mix["external"]),
-                 ("Ability", mix["ability"]), ("Unrecorded", mix["unrecorded"])],
-                id_prefix="mix", label="Setbacks by attribution"),
+                [
+                    ("Controllable", mix["controllable"]),
+                    ("External", mix["external"]),
+                    ("Ability", mix["ability"]),
+                    ("Unrecorded", mix["unrecorded"]),
+                ],
+                id_prefix="mix",
+                label="Setbacks by attribution",
+            ),
             "sections": [
                 (f, [e for e in reversed(f.entries) if e.kind == "setback"])
-                for f in ev.domains.values() if f.setbacks
+                for f in ev.domains.values()
+                if f.setbacks
             ],
             "applied_by": ev.applied_by,
         }

@@ -107,7 +107,8 @@ def load_journal(root: Path, cache: EntryCache | None = None) -> Journal:
         raise ProblemsError(problems)
     entries, entry_problems = read_all(root, cache)
     problems += entry_problems
-    problems += cross_check(entries)
+    failed = {p.path for p in entry_problems if p.severity == "error"}
+    problems += cross_check(entries, unparsed_ids={f.rsplit("/", 1)[-1][:-3] for f in failed})
     if any(p.severity == "error" for p in problems):
         raise ProblemsError(problems)
     entries.sort(key=lambda e: e.sort_key)

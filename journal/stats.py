@@ -34,10 +34,10 @@ def stats_table(data: dict[str, Any]) -> str:
         "open lessons",
     )
     rows = []
-    for slug, d in data["domains"].items():
+    for d in data["domains"].values():
         rows.append(
             (
-                d["name"] if d["name"] == slug else f"{d['name']} ({slug})",
+                d["name"],
                 d["period"],
                 str(d["wins"]),
                 str(d["setbacks"]),
