@@ -15,9 +15,11 @@ from .analytics import rolling_median, running_max
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
-def _svg(id_: str, width: float, height: float, title: str, desc: str, body: list[str]) -> str:
+def _svg(
+    id_: str, width: float, height: float, title: str, desc: str, body: list[str], kind: str = ""
+) -> str:
     return (
-        f'<svg class="chart" viewBox="0 0 {width:g} {height:g}" role="img" '
+        f'<svg class="chart {kind}" viewBox="0 0 {width:g} {height:g}" role="img" '
         f'aria-labelledby="{id_}-t {id_}-d" xmlns="http://www.w3.org/2000/svg">'
         f'<title id="{id_}-t">{escape(title)}</title><desc id="{id_}-d">{escape(desc)}</desc>'
         + "".join(body)
@@ -209,7 +211,8 @@ def period_strip(cells: Sequence[tuple[str, str]], *, id_prefix: str, label: str
         f"{len(cells)} periods: {counts['mastery']} with a mastery win, {counts['practice']} "
         f"with entries but no mastery win, {counts['empty']} empty, {counts['rest']} rest."
     )
-    return _svg(id_prefix, max(len(cells), 1) * (size + gap), size + 2, label, desc, body)
+    width = max(len(cells), 1) * (size + gap)
+    return _svg(id_prefix, width, size + 2, label, desc, body, "strip")
 
 
 def bar_chart(rows: Sequence[tuple[str, int]], *, id_prefix: str, label: str) -> str:
@@ -226,4 +229,4 @@ def bar_chart(rows: Sequence[tuple[str, int]], *, id_prefix: str, label: str) ->
             f'<text x="{left + w + 4}" y="{y + 12}" font-size="12">{value}</text>'
         )
     desc = "; ".join(f"{name}: {value}" for name, value in rows) + "." if rows else "No data yet."
-    return _svg(id_prefix, width, max(len(rows), 1) * (bar + gap), label, desc, body)
+    return _svg(id_prefix, width, max(len(rows), 1) * (bar + gap), label, desc, body, "bars")
