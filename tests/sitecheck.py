@@ -46,11 +46,15 @@ def broken_links(site: Path) -> list[str]:
                 problems.append(f"{rel_page}: unexpected scheme in {value}")
                 continue
             if value.startswith("/"):
-                problems.append(f"{rel_page}: absolute link {value} breaks on file:// and sub-paths")
+                problems.append(
+                    f"{rel_page}: absolute link {value} breaks on file:// and sub-paths"
+                )
                 continue
-            target_rel = posixpath.normpath(
-                posixpath.join(posixpath.dirname(rel_page), unquote(parts.path))
-            ) if parts.path else rel_page
+            target_rel = (
+                posixpath.normpath(posixpath.join(posixpath.dirname(rel_page), unquote(parts.path)))
+                if parts.path
+                else rel_page
+            )
             target = site / target_rel
             if target_rel.startswith("..") or not target.is_file():
                 problems.append(f"{rel_page}: {value} -> missing {target_rel}")
@@ -63,9 +67,40 @@ def broken_links(site: Path) -> list[str]:
     return problems
 
 
-_BLOCKS = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "dt", "dd", "dl", "tr", "td",
-           "th", "section", "article", "header", "footer", "nav", "main", "aside", "figure",
-           "figcaption", "table", "br", "title", "caption", "summary", "details", "svg", "desc"}
+_BLOCKS = {
+    "p",
+    "div",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "dt",
+    "dd",
+    "dl",
+    "tr",
+    "td",
+    "th",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "nav",
+    "main",
+    "aside",
+    "figure",
+    "figcaption",
+    "table",
+    "br",
+    "title",
+    "caption",
+    "summary",
+    "details",
+    "svg",
+    "desc",
+}
 
 
 class _Text(HTMLParser):

@@ -13,9 +13,9 @@ from journal.analytics import (
     calibration,
     followers,
     lessons,
+    streak,
     strength,
     strength_series,
-    streak,
     win_rate,
 )
 from journal.config import Config, PeriodConfig

@@ -17,16 +17,35 @@ from tests.sitecheck import broken_links, link_texts, text_of
 TODAY = date(2026, 11, 22)
 
 SMALL = {
-    "2026-09-01-first-talk.md": entry("2026-09-01", "setback", "Public speaking",
-                                      title="First talk", tags="[talks]", lesson="Rehearse",
-                                      body="I *rushed* it."),
-    "2026/2026-09-05-5k.md": entry("2026-09-05", "win", "running", title="Ran 5k",
-                                   tags="[outdoors, milestone]", difficulty=4, confidence=6),
-    "2026/2026-10-02-second-talk.md": entry("2026-10-02", "win", "public-speaking",
-                                            title="Second talk", tags="talks, milestone",
-                                            follows="2026-09-01-first-talk"),
-    "2026/2026-10-20-draft.md": entry("2026-10-20", "win", "running", title="Secret draft",
-                                      draft="true"),
+    "2026-09-01-first-talk.md": entry(
+        "2026-09-01",
+        "setback",
+        "Public speaking",
+        title="First talk",
+        tags="[talks]",
+        lesson="Rehearse",
+        body="I *rushed* it.",
+    ),
+    "2026/2026-09-05-5k.md": entry(
+        "2026-09-05",
+        "win",
+        "running",
+        title="Ran 5k",
+        tags="[outdoors, milestone]",
+        difficulty=4,
+        confidence=6,
+    ),
+    "2026/2026-10-02-second-talk.md": entry(
+        "2026-10-02",
+        "win",
+        "public-speaking",
+        title="Second talk",
+        tags="talks, milestone",
+        follows="2026-09-01-first-talk",
+    ),
+    "2026/2026-10-20-draft.md": entry(
+        "2026-10-20", "win", "running", title="Secret draft", draft="true"
+    ),
 }
 
 
@@ -36,7 +55,9 @@ def read(site: Path, rel: str) -> str:
 
 @pytest.fixture
 def small_site(make_journal, tmp_path):
-    root = make_journal(SMALL, config='title = "Test journal"\n[domains.running]\nname = "Running"\n')
+    root = make_journal(
+        SMALL, config='title = "Test journal"\n[domains.running]\nname = "Running"\n'
+    )
     out = tmp_path / "out"
     result = build(root, out, Options(today=TODAY))
     return root, out, result
@@ -46,10 +67,18 @@ def test_every_entry_domain_tag_and_month_gets_a_page(small_site):
     _, out, result = small_site
     pages = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html"))
     for expected in [
-        "index.html", "entries/2026-09-01-first-talk.html", "entries/2026-09-05-5k.html",
-        "entries/2026-10-02-second-talk.html", "domains/public-speaking.html",
-        "domains/running.html", "tags/talks.html", "tags/outdoors.html", "tags/milestone.html",
-        "archive/index.html", "archive/2026-09.html", "archive/2026-10.html",
+        "index.html",
+        "entries/2026-09-01-first-talk.html",
+        "entries/2026-09-05-5k.html",
+        "entries/2026-10-02-second-talk.html",
+        "domains/public-speaking.html",
+        "domains/running.html",
+        "tags/talks.html",
+        "tags/outdoors.html",
+        "tags/milestone.html",
+        "archive/index.html",
+        "archive/2026-09.html",
+        "archive/2026-10.html",
     ]:
         assert expected in pages
     assert "entries/2026-10-20-draft.html" not in pages  # drafts are left out
@@ -93,7 +122,9 @@ def test_entry_page_shows_fields_links_and_follows(small_site):
     assert "Difficulty 4/10" in five_k and "Confidence before 6/10" in five_k
     # previous / next in time
     assert link_texts(read(out, "entries/2026-09-05-5k.html"))[-2:] == [
-        "← First talk", "Second talk →"]
+        "← First talk",
+        "Second talk →",
+    ]
 
 
 def test_drafts_flag_includes_drafts(make_journal, tmp_path):
@@ -150,7 +181,7 @@ def test_refuses_to_build_over_foreign_folder(make_journal, tmp_path):
 
 def test_build_never_writes_into_entries(make_journal, tmp_path):
     root = make_journal(SMALL)
-    before = {p: p.read_bytes() for p in (root / "entries").rglob("*")  if p.is_file()}
+    before = {p: p.read_bytes() for p in (root / "entries").rglob("*") if p.is_file()}
     build(root, tmp_path / "o", Options(today=TODAY))
     assert {p: p.read_bytes() for p in (root / "entries").rglob("*") if p.is_file()} == before
 
@@ -159,10 +190,16 @@ def test_same_input_gives_byte_identical_output(make_journal, tmp_path):
     root = make_journal(SMALL)
     build(root, tmp_path / "a", Options(today=TODAY))
     build(root, tmp_path / "b", Options(today=TODAY))
-    files_a = {p.relative_to(tmp_path / "a"): p.read_bytes() for p in (tmp_path / "a").rglob("*")
-               if p.is_file()}
-    files_b = {p.relative_to(tmp_path / "b"): p.read_bytes() for p in (tmp_path / "b").rglob("*")
-               if p.is_file()}
+    files_a = {
+        p.relative_to(tmp_path / "a"): p.read_bytes()
+        for p in (tmp_path / "a").rglob("*")
+        if p.is_file()
+    }
+    files_b = {
+        p.relative_to(tmp_path / "b"): p.read_bytes()
+        for p in (tmp_path / "b").rglob("*")
+        if p.is_file()
+    }
     assert files_a == files_b
 
 
@@ -170,7 +207,8 @@ def test_own_template_overrides_default_and_can_extend_it(make_journal, tmp_path
     root = make_journal(SMALL)
     (root / "templates").mkdir()
     (root / "templates" / "tag.html").write_text(
-        '{% extends "default/tag.html" %}{% block title %}TAGPAGE {{ tag }}{% endblock %}')
+        '{% extends "default/tag.html" %}{% block title %}TAGPAGE {{ tag }}{% endblock %}'
+    )
     build(root, tmp_path / "o", Options(today=TODAY))
     assert "<title>TAGPAGE talks</title>" in read(tmp_path / "o", "tags/talks.html")
     assert "<title>Ran 5k · " in read(tmp_path / "o", "entries/2026-09-05-5k.html")
@@ -200,21 +238,50 @@ def test_cli_check_exit_codes_and_report(make_journal, capsys):
 
 def test_new_writes_prompts_and_never_overwrites(make_journal, capsys):
     root = make_journal({})
-    args = ["new", "setback", "Froze at the Q&A", "--domain", "public-speaking",
-            "--tags", "talks,q&a", "--date", "2026-11-20", "--root", str(root)]
+    args = [
+        "new",
+        "setback",
+        "Froze at the Q&A",
+        "--domain",
+        "public-speaking",
+        "--tags",
+        "talks,q&a",
+        "--date",
+        "2026-11-20",
+        "--root",
+        str(root),
+    ]
     assert main(args) == 0
     path = root / "entries" / "2026-11-20-froze-at-the-q-a.md"
     assert capsys.readouterr().out.strip() == str(path)
     text = path.read_text()
-    for prompt in ("What did I attempt?", "What happened?", "What did I learn?",
-                   "What will I try differently?"):
+    for prompt in (
+        "What did I attempt?",
+        "What happened?",
+        "What did I learn?",
+        "What will I try differently?",
+    ):
         assert prompt in text
     path.write_text(text + "\nMy own words.\n")
     assert main(args) == 1
     assert path.read_text().endswith("My own words.\n")
     assert "already exists" in capsys.readouterr().err
-    assert main(["new", "win", "Gave the talk", "--domain", "public-speaking",
-                 "--date", "2026-11-21", "--root", str(root)]) == 0
+    assert (
+        main(
+            [
+                "new",
+                "win",
+                "Gave the talk",
+                "--domain",
+                "public-speaking",
+                "--date",
+                "2026-11-21",
+                "--root",
+                str(root),
+            ]
+        )
+        == 0
+    )
     win = (root / "entries" / "2026-11-21-gave-the-talk.md").read_text()
     assert "What specific actions led to this?" in win
     assert "What did it prove about what I can do?" in win

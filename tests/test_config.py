@@ -29,8 +29,12 @@ def test_domain_settings_override_journal_and_rest_adds_up(tmp_path):
     running = config.period_for("running")
     assert running.period == "day" and running.half_life == 13  # the default for days
     assert running.week_start == 6
-    assert running.rest == {date(2026, 8, 3), date(2026, 8, 4), date(2026, 8, 5),
-                            date(2026, 11, 18)}
+    assert running.rest == {
+        date(2026, 8, 3),
+        date(2026, 8, 4),
+        date(2026, 8, 5),
+        date(2026, 11, 18),
+    }
     assert config.period_for("public-speaking").half_life == 8
     assert config.period_for("other").period == "week"
 
@@ -38,7 +42,7 @@ def test_domain_settings_override_journal_and_rest_adds_up(tmp_path):
 def test_unknown_keys_warn_and_bad_values_are_errors_with_lines(tmp_path):
     (tmp_path / "journal.toml").write_text(
         'title = "T"\ntitel = "x"\n[streaks]\nperiod = "month"\nrest = ["2026-13-01"]\n'
-        '[domains.running]\nhalf_lfe = 3\n'
+        "[domains.running]\nhalf_lfe = 3\n"
     )
     (tmp_path / "entries").mkdir()
     (tmp_path / "entries" / "a.md").write_text(entry("2026-05-01"))
@@ -49,7 +53,7 @@ def test_unknown_keys_warn_and_bad_values_are_errors_with_lines(tmp_path):
         "did you mean `title`? [warning]",
         "journal.toml:4: period is 'month' (expected week or day)",
         "journal.toml:5: rest has '2026-13-01' (expected a list of \"YYYY-MM-DD\" or "
-        "\"YYYY-MM-DD..YYYY-MM-DD\" strings)",
+        '"YYYY-MM-DD..YYYY-MM-DD" strings)',
         "journal.toml:7: unknown key `half_lfe` in [domains.running] is ignored; "
         "did you mean `half_life`? [warning]",
     ]

@@ -40,8 +40,9 @@ def test_all_problems_of_all_files_are_reported_at_once(tmp_path):
 
 
 def test_one_file_reports_several_problems_together(make_journal):
-    root = make_journal({"multi.md": "---\ndate: 2026-13-01\nkind: wn\ndomain: x\n"
-                         "difficulty: 0\ndomain: y\n---\n"})
+    root = make_journal(
+        {"multi.md": "---\ndate: 2026-13-01\nkind: wn\ndomain: x\ndifficulty: 0\ndomain: y\n---\n"}
+    )
     with pytest.raises(ProblemsError) as info:
         load_journal(root)
     lines = sorted(p.line for p in info.value.problems if p.severity == "error")
@@ -51,22 +52,28 @@ def test_one_file_reports_several_problems_together(make_journal):
 
 def test_yaml_tag_is_never_executed(make_journal, tmp_path):
     marker = tmp_path / "pwned"
-    root = make_journal({"x.md": f'---\ndate: !!python/object/apply:os.system ["touch {marker}"]\n'
-                         "kind: win\ndomain: a\n---\n"})
+    root = make_journal(
+        {
+            "x.md": f'---\ndate: !!python/object/apply:os.system ["touch {marker}"]\n'
+            "kind: win\ndomain: a\n---\n"
+        }
+    )
     with pytest.raises(ProblemsError):
         load_journal(root)
     assert not marker.exists()
 
 
 def test_follows_must_name_an_earlier_setback(make_journal):
-    root = make_journal({
-        "2026-05-01-fell.md": entry("2026-05-01", "setback", lesson="slow start"),
-        "2026-05-02-won.md": entry("2026-05-02", "win"),
-        "2026-05-03-a.md": entry("2026-05-03", follows="2026-05-02-won"),
-        "2026-05-04-b.md": entry("2026-05-04", follows="2026-05-01-fel"),
-        "2026-04-01-c.md": entry("2026-04-01", follows="2026-05-01-fell"),
-        "2026-05-05-ok.md": entry("2026-05-05", follows="2026-05-01-fell"),
-    })
+    root = make_journal(
+        {
+            "2026-05-01-fell.md": entry("2026-05-01", "setback", lesson="slow start"),
+            "2026-05-02-won.md": entry("2026-05-02", "win"),
+            "2026-05-03-a.md": entry("2026-05-03", follows="2026-05-02-won"),
+            "2026-05-04-b.md": entry("2026-05-04", follows="2026-05-01-fel"),
+            "2026-04-01-c.md": entry("2026-04-01", follows="2026-05-01-fell"),
+            "2026-05-05-ok.md": entry("2026-05-05", follows="2026-05-01-fell"),
+        }
+    )
     with pytest.raises(ProblemsError) as info:
         load_journal(root)
     assert [str(p) for p in info.value.problems if p.severity == "error"] == [
@@ -118,16 +125,30 @@ def test_valid_entry_fields():
     parsed = parse_entry("entries/2026/2026-06-12-froze.md", text.encode("utf-8"))
     assert parsed.problems == ()
     e = parsed.entry
-    assert (e.id, e.date, e.time, e.kind) == ("2026-06-12-froze", date(2026, 6, 12), "19:30",
-                                             "setback")
-    assert (e.domain, e.domain_label, e.title) == ("public-speaking", "Public speaking",
-                                                   "Froze at the meetup")
+    assert (e.id, e.date, e.time, e.kind) == (
+        "2026-06-12-froze",
+        date(2026, 6, 12),
+        "19:30",
+        "setback",
+    )
+    assert (e.domain, e.domain_label, e.title) == (
+        "public-speaking",
+        "Public speaking",
+        "Froze at the meetup",
+    )
     assert e.tags == ("talks", "q&a")
-    assert (e.difficulty, e.confidence, e.source, e.attribution) == (7, 4, "vicarious",
-                                                                    "preparation")
-    assert (e.lesson, e.next, e.private, e.draft) == ("Rehearse the Q&A",
-                                                      "Ask a friend for hard questions", True,
-                                                      False)
+    assert (e.difficulty, e.confidence, e.source, e.attribution) == (
+        7,
+        4,
+        "vicarious",
+        "preparation",
+    )
+    assert (e.lesson, e.next, e.private, e.draft) == (
+        "Rehearse the Q&A",
+        "Ask a friend for hard questions",
+        True,
+        False,
+    )
     assert e.body_html == "<p>I <em>froze</em>.</p>\n"  # the heading became the title
 
 
@@ -145,6 +166,12 @@ def test_body_markdown_extensions():
 
 
 def test_underscore_and_dot_files_are_ignored(make_journal):
-    root = make_journal({"_notes.md": "not an entry", ".hidden.md": "nope",
-                         "_drafts/x.md": "nope", "ok.md": entry("2026-05-01")})
+    root = make_journal(
+        {
+            "_notes.md": "not an entry",
+            ".hidden.md": "nope",
+            "_drafts/x.md": "nope",
+            "ok.md": entry("2026-05-01"),
+        }
+    )
     assert [e.id for e in load_journal(root).entries] == ["ok"]

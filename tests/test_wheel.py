@@ -17,12 +17,24 @@ def run(*args: str, cwd: Path) -> str:
 
 def test_wheel_installs_and_builds_outside_the_repo(tmp_path):
     wheels = tmp_path / "wheels"
-    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-        "-w", str(wheels), str(REPO), cwd=tmp_path)
+    run(
+        sys.executable,
+        "-m",
+        "pip",
+        "wheel",
+        "--no-deps",
+        "--no-build-isolation",
+        "-q",
+        "-w",
+        str(wheels),
+        str(REPO),
+        cwd=tmp_path,
+    )
     wheel = next(wheels.glob("*.whl"))
     # The venv sees the already-installed dependencies; only our wheel is new.
-    run(sys.executable, "-m", "venv", "--system-site-packages", str(tmp_path / "venv"),
-        cwd=tmp_path)
+    run(
+        sys.executable, "-m", "venv", "--system-site-packages", str(tmp_path / "venv"), cwd=tmp_path
+    )
     bin_dir = tmp_path / "venv" / "bin"
     run(str(bin_dir / "pip"), "install", "--no-deps", "-q", str(wheel), cwd=tmp_path)
     away = tmp_path / "elsewhere"
@@ -34,7 +46,10 @@ def test_wheel_installs_and_builds_outside_the_repo(tmp_path):
     assert "My evidence journal" in index
     assert (away / "x" / "site" / "assets" / "style.css").is_file()
     # the templates came from the wheel, not from this checkout
-    where = run(str(bin_dir / "python"), "-c",
-                "from journal.render import default_templates; print(default_templates())",
-                cwd=away)
+    where = run(
+        str(bin_dir / "python"),
+        "-c",
+        "from journal.render import default_templates; print(default_templates())",
+        cwd=away,
+    )
     assert "site-packages" in where and str(REPO) not in where
