@@ -99,6 +99,23 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .build import Options
+    from .preview import serve
+
+    root = _root(args)
+    serve(
+        root,
+        host=args.host,
+        port=args.port,
+        options=Options(drafts=True, preview=True, today=args.today),
+        open_browser=args.open,
+        out=Path(args.out) if args.out else None,
+        poll=args.poll,
+    )
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -151,6 +168,39 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--tags", help="comma-separated, e.g. talks,meetup")
     p.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="default: today")
     p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser(
+        "serve",
+        parents=[common],
+        help="live preview: rebuild on save, reload the browser",
+        description="Build, serve on 127.0.0.1, and rebuild and reload on every save. "
+        "Drafts and private entries are shown, marked as such.",
+    )
+    p.add_argument("--port", type=int, default=8000, help="default: 8000")
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="default: 127.0.0.1; any other address makes the journal visible on the network",
+    )
+    p.add_argument("--open", action="store_true", help="open the site in a browser")
+    p.add_argument(
+        "--drafts",
+        action="store_true",
+        help="accepted for symmetry with build; the preview always shows drafts",
+    )
+    p.add_argument(
+        "--today",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="the date streaks count back from (default: today)",
+    )
+    p.add_argument("--out", metavar="DIR", help="output folder (default: site/ in the journal)")
+    p.add_argument(
+        "--poll",
+        action="store_true",
+        help="poll for changes instead of native events (network drives, containers)",
+    )
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser(
         "stats",

@@ -1,0 +1,363 @@
+"""`journal serve`: build, serve the site on 127.0.0.1, rebuild on save, reload the browser.
+
+Standard-library HTTP server plus watchdog. Requests wait while a rebuild writes, so a
+half-written site is never served; a failed rebuild keeps the last good site and shows
+the error report on every open page. The reload script is added to HTML responses on
+the fly and never written into the output folder.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import os
+import threading
+import time
+import webbrowser
+from dataclasses import replace
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .build import Options, load_memo, render_journal, write_rendered
+from .cache import CACHE_DIR, EntryCache
+from .errors import JournalError
+from .render import PageMemo, template_dirs
+from .write import check_target
+
+EVENTS_PATH = "/__journal/events"
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+QUIET_SECONDS = 0.08  # a burst of saves ends after this much silence
+MAX_WAIT_SECONDS = 1.0  # ...or after this long, whatever keeps happening
+IGNORED_SUFFIXES = (".swp", ".swx", ".swo", "~", ".tmp", ".part", ".crdownload")
+IGNORED_NAMES = {"4913", ".DS_Store"}
+
+RELOAD_SCRIPT = """<script>/* Evidence Journal preview: live reload and error overlay */
+(function () {
+  var build = "%(build)s", key = "journal-scroll:" + location.pathname;
+  var saved = sessionStorage.getItem(key);
+  if (saved !== null) { sessionStorage.removeItem(key);
+    addEventListener("load", function () { scrollTo(0, +saved); }); scrollTo(0, +saved); }
+  function overlay(report) {
+    var box = document.getElementById("journal-error-overlay");
+    if (!report) { if (box) box.remove(); return; }
+    if (!box) {
+      box = document.createElement("div"); box.id = "journal-error-overlay";
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:fixed;inset:1rem;z-index:99999;overflow:auto;padding:1rem;" +
+        "background:#fff5f2;color:#5a1000;border:3px solid #a33a1c;border-radius:.5rem;" +
+        "font:14px/1.5 system-ui,sans-serif;box-shadow:0 4px 24px rgba(0,0,0,.3)";
+      var h = document.createElement("p"); h.style.fontWeight = "700";
+      h.textContent = "The last change could not be built; this page shows the last good build.";
+      var pre = document.createElement("pre"); pre.style.whiteSpace = "pre-wrap";
+      box.appendChild(h); box.appendChild(pre); document.body.appendChild(box);
+    }
+    box.querySelector("pre").textContent = report;
+  }
+  var source = new EventSource("%(events)s");
+  source.onmessage = function (event) {
+    var state = JSON.parse(event.data);
+    overlay(state.error);
+    if (!state.error && state.build !== build) {
+      sessionStorage.setItem(key, String(scrollY)); source.close(); location.reload();
+    }
+  };
+})();
+</script>"""
+
+
+def is_noise(path: str) -> bool:
+    """Editors' swap, backup and temp files: never worth a rebuild on their own."""
+    name = os.path.basename(path)
+    return (
+        name in IGNORED_NAMES
+        or name.startswith((".#", "#"))
+        or name.endswith(IGNORED_SUFFIXES)
+        or (name.startswith(".") and name.endswith(".md"))  # e.g. vim's .x.md.swp moved
+    )
+
+
+def safe_path(site: Path, url_path: str) -> Path | None:
+    """The file a URL names inside the site, or None for anything that would leave it."""
+    path = unquote(url_path)
+    if "\x00" in path or "\\" in path:
+        return None
+    parts = [p for p in path.split("/") if p not in ("", ".")]
+    if any(p == ".." for p in parts):
+        return None
+    root = os.path.realpath(site)
+    target = os.path.realpath(os.path.join(root, *parts))
+    if target != root and not target.startswith(root + os.sep):
+        return None  # a symlink that points outside
+    if os.path.isdir(target):
+        target = os.path.join(target, "index.html")
+    return Path(target) if os.path.isfile(target) else None
+
+
+class Preview:
+    """The state shared by the watcher, the builder and the request handlers."""
+
+    def __init__(self, root: Path, out: Path, options: Options):
+        self.root, self.out = root, out
+        self.options = replace(options, preview=True, drafts=True)
+        self.cache = EntryCache()
+        self.memo: PageMemo = load_memo(root)
+        self.write_lock = threading.Lock()
+        self.changed = threading.Condition()
+        self.build_id = ""
+        self.error: str | None = None
+        self.rebuilds = 0
+        self.stopping = False
+        self._started = time.strftime("%H%M%S")
+
+    def rebuild(self) -> bool:
+        """Render in memory, then write under the lock; on failure keep the last good site."""
+        started = time.perf_counter()
+        try:
+            rendered = render_journal(
+                self.root, self.options, self.cache, memo=self.memo, out=self.out
+            )
+            with self.write_lock:
+                written, _ = write_rendered(rendered, self.out, self.memo)
+        except JournalError as exc:
+            self._publish(error=str(exc))
+            print(f"\n{exc}\n(serving the last good build)", flush=True)
+            return False
+        except Exception as exc:  # noqa: BLE001 - the preview must survive any input
+            self._publish(error=f"{type(exc).__name__}: {exc}")
+            print(f"\nbuild failed: {type(exc).__name__}: {exc}", flush=True)
+            return False
+        self.rebuilds += 1
+        self._publish(error=None, build=f"{self._started}-{self.rebuilds}")
+        ms = (time.perf_counter() - started) * 1000
+        print(
+            f"Rebuilt {len(rendered.journal.entries)} entries: {written} files written "
+            f"in {ms:.0f} ms.",
+            flush=True,
+        )
+        return True
+
+    def _publish(self, *, error: str | None, build: str | None = None) -> None:
+        with self.changed:
+            self.error = error
+            if build:
+                self.build_id = build
+            self.changed.notify_all()
+
+    def state(self) -> str:
+        return json.dumps({"build": self.build_id, "error": self.error})
+
+
+class Watcher:
+    """Turns bursts of file events into one rebuild, ignoring editors' noise."""
+
+    def __init__(self, preview: Preview, poll: bool = False):
+        from watchdog.events import FileSystemEventHandler
+        from watchdog.observers import Observer
+        from watchdog.observers.polling import PollingObserver
+
+        self.preview = preview
+        self.pending = threading.Event()
+        self.thread = threading.Thread(target=self._loop, name="journal-rebuild", daemon=True)
+        self.observer = PollingObserver(timeout=0.2) if poll else Observer()
+        watcher = self
+
+        class Handler(FileSystemEventHandler):
+            def on_any_event(self, event):  # noqa: ANN001
+                if event.event_type in ("opened", "closed_no_write"):
+                    return
+                paths = [getattr(event, "dest_path", ""), event.src_path]
+                if any(p and watcher.relevant(os.fsdecode(p)) for p in paths):
+                    watcher.pending.set()
+
+        root = preview.root
+        watched: list[tuple[Path, bool]] = [(root, False)]
+        for folder in (root / "entries", root / "static", *template_dirs(root)):
+            if folder.is_dir():
+                watched.append((folder, True))
+        for folder, recursive in watched:
+            self.observer.schedule(Handler(), str(folder), recursive=recursive)
+        self.ignored = [str(preview.out.resolve()), str((root / CACHE_DIR).resolve())]
+
+    def relevant(self, path: str) -> bool:
+        full = os.path.realpath(path)
+        if any(full == p or full.startswith(p + os.sep) for p in self.ignored):
+            return False
+        if is_noise(full):
+            return False
+        if os.path.dirname(full) == os.path.realpath(self.preview.root):
+            return os.path.basename(full) == "journal.toml"
+        return True
+
+    def start(self) -> None:
+        self.observer.start()
+        self.thread.start()
+
+    def _loop(self) -> None:
+        while not self.preview.stopping:
+            if not self.pending.wait(0.2):
+                continue
+            first = time.monotonic()
+            while True:  # debounce: wait for a quiet moment
+                self.pending.clear()
+                if self.pending.wait(QUIET_SECONDS) and time.monotonic() - first < MAX_WAIT_SECONDS:
+                    continue
+                break
+            if not self.preview.stopping:
+                self.preview.rebuild()
+
+    def stop(self) -> None:
+        self.observer.stop()
+        self.observer.join(timeout=5)
+        self.thread.join(timeout=5)
+
+
+def make_handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "EvidenceJournalPreview"
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            pass  # the terminal is for build reports
+
+        def do_HEAD(self) -> None:  # noqa: N802
+            self._serve(body=False)
+
+        def do_GET(self) -> None:  # noqa: N802
+            if urlsplit(self.path).path == EVENTS_PATH:
+                self._events()
+            else:
+                self._serve(body=True)
+
+        def _serve(self, body: bool) -> None:
+            url_path = urlsplit(self.path).path
+            with preview.write_lock:  # never a half-written site
+                target = safe_path(preview.out, url_path)
+                status = HTTPStatus.OK
+                if target is None:
+                    status = HTTPStatus.NOT_FOUND
+                    target = safe_path(preview.out, "/404.html")
+                data = target.read_bytes() if target else b"<h1>Not found</h1>"
+            ctype = mimetypes.guess_type(str(target or "x.html"))[0] or "application/octet-stream"
+            if ctype == "text/html":
+                if status == HTTPStatus.NOT_FOUND:  # its relative links assume the site root
+                    data = data.replace(b"<head>", b'<head>\n<base href="/">', 1)
+                script = RELOAD_SCRIPT % {"build": preview.build_id, "events": EVENTS_PATH}
+                data = data.replace(b"</body>", script.encode() + b"\n</body>", 1)
+            if ctype.startswith("text/") or ctype in ("application/javascript", "image/svg+xml"):
+                ctype += "; charset=utf-8"
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            if body:
+                self.wfile.write(data)
+
+        def _events(self) -> None:
+            """Server-Sent Events: the current state at once, then every change."""
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.close_connection = True
+            try:
+                self.wfile.write(b"retry: 500\n\n")
+                sent = None
+                while not preview.stopping:
+                    state = preview.state()
+                    if state != sent:
+                        self.wfile.write(f"data: {state}\n\n".encode())
+                        self.wfile.flush()
+                        sent = state
+                    with preview.changed:
+                        if preview.state() == sent and not preview.stopping:
+                            preview.changed.wait(15)
+                    if preview.state() == sent:
+                        self.wfile.write(b": keep-alive\n\n")
+                        self.wfile.flush()
+            except (BrokenPipeError, ConnectionResetError, OSError):
+                return
+
+    return Handler
+
+
+class PreviewServer:
+    """The whole preview, startable on port 0 in tests and stoppable cleanly."""
+
+    def __init__(
+        self,
+        root: Path,
+        out: Path | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        options: Options | None = None,
+        poll: bool = False,
+    ):
+        self.out = out or root / "site"
+        check_target(self.out, root)
+        self.preview = Preview(root, self.out, options or Options())
+        self.httpd = ThreadingHTTPServer((host, port), make_handler(self.preview))
+        self.httpd.daemon_threads = True
+        self.watcher = Watcher(self.preview, poll=poll)
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, name="journal-http", daemon=True
+        )
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{'[' + host + ']' if ':' in str(host) else host}:{port}/"
+
+    def start(self) -> PreviewServer:
+        self.preview.rebuild()
+        self.watcher.start()
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.preview.stopping = True
+        with self.preview.changed:
+            self.preview.changed.notify_all()
+        self.watcher.stop()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(timeout=5)
+
+
+def serve(
+    root: Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    options: Options | None = None,
+    open_browser: bool = False,
+    out: Path | None = None,
+    poll: bool = False,
+) -> None:
+    """Run until Ctrl-C."""
+    if host not in LOCAL_HOSTS:
+        print(
+            f"WARNING: serving on {host}: anyone who can reach this machine on the network "
+            "can read your journal, drafts and private entries included.",
+            flush=True,
+        )
+    try:
+        server = PreviewServer(root, out, host=host, port=port, options=options, poll=poll)
+    except OSError as exc:
+        raise JournalError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    server.start()
+    print(f"Serving {server.out} at {server.url} — Ctrl-C to stop.", flush=True)
+    if open_browser:
+        webbrowser.open(server.url)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+        print("Stopped the preview.", flush=True)

@@ -1,0 +1,275 @@
+"""journal serve, started for real on 127.0.0.1: the HTTP side, the watcher, and a real Chromium."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from journal.build import Options
+from journal.preview import PreviewServer, is_noise
+from tests.chromium import browser, page, playwright_instance  # noqa: F401 - fixtures
+from tests.conftest import entry
+
+TODAY = date(2026, 11, 22)
+LONG_BODY = "\n\n".join(
+    f"Paragraph {i} of a long entry, to make the page scroll." for i in range(120)
+)
+
+
+def wait_for(condition, timeout: float = 15.0, step: float = 0.05):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(step)
+    return False
+
+
+@pytest.fixture
+def server(make_journal, tmp_path):
+    root = make_journal(
+        {
+            "2026-11-01-talk.md": entry(
+                "2026-11-01", "win", "speaking", title="The talk", body="Original text."
+            ),
+            "2026-11-02-long.md": entry(
+                "2026-11-02", "win", "speaking", title="Long one", body=LONG_BODY
+            ),
+            "2026-11-03-other.md": entry(
+                "2026-11-03", "setback", "speaking", title="Other", lesson="x", draft="true"
+            ),
+        }
+    )
+    srv = PreviewServer(root, port=0, options=Options(today=TODAY)).start()
+    yield srv
+    srv.stop()
+
+
+def get(srv: PreviewServer, path: str, method: str = "GET") -> tuple[int, dict, bytes]:
+    host, port = srv.httpd.server_address[:2]
+    conn = http.client.HTTPConnection(host, port, timeout=10)
+    conn.request(method, path)
+    resp = conn.getresponse()
+    body = resp.read()
+    conn.close()
+    return resp.status, dict(resp.getheaders()), body
+
+
+def rewrite(path: Path, old: str, new: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+# --- HTTP ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "attempt",
+    [
+        "/../journal.toml",
+        "/%2e%2e/journal.toml",
+        "/entries/..%2f..%2fjournal.toml",
+        "/%2e%2e%2fjournal.toml",
+        "//etc/passwd",
+        "/..%5c..%5cjournal.toml",
+        "/index.html%00.css",
+    ],
+)
+def test_traversal_attempts_get_404(server, attempt):
+    status, _, body = get(server, attempt)
+    assert status == 404
+    assert b"[streaks]" not in body and b"root:" not in body
+
+
+def test_symlink_pointing_outside_gets_404(server, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("do not serve")
+    os.symlink(secret, server.out / "leak.txt")
+    status, _, body = get(server, "/leak.txt")
+    assert status == 404 and b"do not serve" not in body
+
+
+def test_unknown_path_is_404_with_the_404_page(server):
+    status, headers, body = get(server, "/no/such/page.html")
+    assert status == 404
+    assert b"There is no page here" in body
+    assert headers["Cache-Control"] == "no-store"
+
+
+def test_content_types_head_and_no_store(server):
+    status, headers, body = get(server, "/index.html")
+    assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
+    assert headers["Cache-Control"] == "no-store"
+    status, headers, body = get(server, "/assets/style.css")
+    assert headers["Content-Type"] == "text/css; charset=utf-8" and body
+    status, headers, body = get(server, "/index.html", method="HEAD")
+    assert status == 200 and body == b"" and int(headers["Content-Length"]) > 0
+    assert get(server, "/")[2] == get(server, "/index.html")[2]  # a folder serves its index
+
+
+def test_reload_script_is_served_but_never_written(server):
+    _, _, served = get(server, "/entries/2026-11-01-talk.html")
+    on_disk = (server.out / "entries" / "2026-11-01-talk.html").read_bytes()
+    assert b"/__journal/events" in served
+    assert b"/__journal/events" not in on_disk
+    for path in server.out.rglob("*"):
+        if path.is_file():
+            assert b"__journal/events" not in path.read_bytes(), path
+
+
+def test_drafts_are_shown_and_marked(server):
+    _, _, body = get(server, "/entries/2026-11-03-other.html")
+    assert b'<span class="badge draft">Draft</span>' in body
+
+
+def test_one_burst_of_writes_is_one_rebuild(server):
+    entries = server.preview.root / "entries"
+    before = server.preview.rebuilds
+    for i in range(5):
+        for name in ("2026-11-01-talk.md", "2026-11-02-long.md", "2026-11-03-other.md"):
+            (entries / name).write_text((entries / name).read_text() + f"\nEdit {i}.\n")
+    assert wait_for(lambda: server.preview.rebuilds > before)
+    time.sleep(1.5)  # any second rebuild would have started by now
+    assert server.preview.rebuilds == before + 1
+    assert b"Edit 4." in get(server, "/entries/2026-11-01-talk.html")[2]
+
+
+def test_swap_and_backup_files_alone_trigger_nothing(server):
+    entries = server.preview.root / "entries"
+    before = server.preview.rebuilds
+    for name in (".2026-11-01-talk.md.swp", "2026-11-01-talk.md~", "4913", ".#talk.md"):
+        (entries / name).write_text("scratch")
+    time.sleep(1.5)
+    assert server.preview.rebuilds == before
+    assert is_noise("x.md.swp") and is_noise("x.md~") and not is_noise("x.md")
+
+
+# --- in a real browser -----------------------------------------------------------------------
+
+
+def test_live_reload_overlay_and_atomic_save_in_chromium(server, page):  # noqa: F811
+    entry_file = server.preview.root / "entries" / "2026-11-01-talk.md"
+    page.goto(server.url + "entries/2026-11-01-talk.html")
+    page.wait_for_selector("text=Original text.")
+
+    # 1. change the text on disk: the open page shows it without any action
+    rewrite(entry_file, "Original text.", "Edited on disk.")
+    page.wait_for_selector("text=Edited on disk.")
+
+    # 2. break the frontmatter: the overlay shows the path and line
+    good = entry_file.read_text()
+    entry_file.write_text(good.replace("kind: win", "kind: victory"))
+    overlay = page.wait_for_selector("#journal-error-overlay")
+    assert "entries/2026-11-01-talk.md:3: kind is 'victory' (expected win or setback)" in (
+        overlay.inner_text()
+    )
+    assert page.is_visible("text=Edited on disk.")  # the last good page is still there
+
+    # a page opened while the error stands shows the overlay too
+    other = page.context.new_page()
+    other.goto(server.url + "index.html")
+    other.wait_for_selector("#journal-error-overlay")
+    other.close()
+
+    # 3. fix it: the overlay goes and the fixed page shows
+    entry_file.write_text(good.replace("Edited on disk.", "Fixed again."))
+    page.wait_for_selector("text=Fixed again.")
+    page.wait_for_selector("#journal-error-overlay", state="detached")
+
+    # 4. save through a temp file and a rename, as many editors do
+    tmp = entry_file.with_name(".2026-11-01-talk.md.swp")
+    tmp.write_text(good.replace("Edited on disk.", "Saved atomically."))
+    os.replace(tmp, entry_file)
+    page.wait_for_selector("text=Saved atomically.")
+
+
+def test_reload_keeps_scroll_position(server, page):  # noqa: F811
+    entry_file = server.preview.root / "entries" / "2026-11-02-long.md"
+    page.goto(server.url + "entries/2026-11-02-long.html")
+    page.evaluate("window.scrollTo(0, 1500)")
+    page.wait_for_function("window.scrollY >= 1400")
+    rewrite(entry_file, "Paragraph 119", "Paragraph one-hundred-nineteen")
+    page.wait_for_selector("text=one-hundred-nineteen")
+    page.wait_for_function("window.scrollY >= 1400")
+
+
+def test_page_reconnects_after_a_server_restart(make_journal, page):  # noqa: F811
+    root = make_journal({"a.md": entry("2026-11-01", title="Before restart", body="One.")})
+    first = PreviewServer(root, port=0, options=Options(today=TODAY)).start()
+    port = first.httpd.server_address[1]
+    page.goto(first.url + "entries/a.html")
+    page.wait_for_selector("text=One.")
+    first.stop()
+    rewrite(root / "entries" / "a.md", "One.", "Two.")
+    second = PreviewServer(root, port=port, options=Options(today=TODAY)).start()
+    try:
+        page.wait_for_selector("text=Two.")  # reconnected, saw a new build, reloaded
+    finally:
+        second.stop()
+
+
+def test_ctrl_c_stops_cleanly(make_journal):
+    root = make_journal({"a.md": entry("2026-11-01")})
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "journal",
+            "serve",
+            "--port",
+            "0",
+            "--root",
+            str(root),
+            "--today",
+            "2026-11-22",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = proc.stdout.readline()
+        while "Serving" not in line and line:
+            line = proc.stdout.readline()
+        assert "Serving" in line and "127.0.0.1" in line
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=15)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0
+    assert "Traceback" not in err and "Stopped the preview." in out
+
+
+def test_other_host_prints_a_warning(make_journal):
+    root = make_journal({"a.md": entry("2026-11-01")})
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "journal",
+            "serve",
+            "--host",
+            "0.0.0.0",
+            "--port",
+            "0",
+            "--root",
+            str(root),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        first = proc.stdout.readline()
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=15)
+    finally:
+        proc.kill()
+    assert first.startswith("WARNING: serving on 0.0.0.0")
