@@ -57,53 +57,57 @@ class EvidenceView:
             title=title,
         )
 
-    def home_context(self) -> dict[str, Any]:
+    def home_context(self) -> tuple[dict[str, Any], Callable[[], dict[str, Any]]]:
+        """(the figures, the charts made from them, only when the page is rendered)."""
         ev = self.evidence
         o = ev.overall
-        return {
-            "overall": o,
-            "open_lessons": ev.open_lessons[:8],
-            "heatmap": self.heatmap(o.entries, o, "home-heat", "The last 12 months"),
-            "cards": {
-                slug: {"figures": f, "sparkline": self.sparkline(f, f"spark-{slug}")}
-                for slug, f in ev.domains.items()
-            },
-        }
 
-    def domain_context(self, slug: str) -> dict[str, Any]:
+        def charts() -> dict[str, Any]:
+            return {
+                "heatmap": self.heatmap(o.entries, o, "home-heat", "The last 12 months"),
+                "sparklines": {
+                    slug: self.sparkline(f, f"spark-{slug}") for slug, f in ev.domains.items()
+                },
+            }
+
+        return {"overall": o, "open_lessons": ev.open_lessons[:8], "cards": ev.domains}, charts
+
+    def domain_context(self, slug: str) -> tuple[dict[str, Any], Callable[[], dict[str, Any]]]:
         f = self.evidence.domains[slug]
+        context = {
+            "figures": f,
+            "setbacks": [e for e in reversed(f.entries) if e.kind == "setback"],
+            "applied_by": {e.id: self.evidence.applied_by.get(e.id, []) for e in f.entries},
+        }
+        return context, lambda: {"charts": self.domain_charts(f)}
+
+    def domain_charts(self, f: Figures) -> dict[str, str]:
+        slug = f.slug
         difficulty = [(e.date, e.difficulty, e.is_win) for e in f.entries if e.difficulty]
         confidence = [(e.date, e.confidence, e.is_win) for e in f.entries if e.confidence]
         sources = ["mastery", "vicarious", "persuasion", "physiological"]
         return {
-            "figures": f,
-            "setbacks": [e for e in reversed(f.entries) if e.kind == "setback"],
-            "applied_by": {e.id: self.evidence.applied_by.get(e.id, []) for e in f.entries},
-            "charts": {
-                "heatmap": self.heatmap(
-                    f.entries, f, f"heat-{slug}", f"{f.name}: the last 12 months"
-                ),
-                "difficulty": svg.scatter(
-                    difficulty,
-                    id_prefix=f"diff-{slug}",
-                    title=f"{f.name}: difficulty over time",
-                    what="difficulty",
-                    trend=True,
-                ),
-                "confidence": svg.scatter(
-                    confidence,
-                    id_prefix=f"conf-{slug}",
-                    title=f"{f.name}: confidence over time",
-                    what="confidence",
-                    threshold=6,
-                ),
-                "sources": svg.bar_chart(
-                    [(s.capitalize(), f.sources.get(s, 0)) for s in sources],
-                    id_prefix=f"src-{slug}",
-                    label=f"{f.name}: wins by source of evidence",
-                ),
-                "strip": self.strip(f, f"strip-{slug}"),
-            },
+            "heatmap": self.heatmap(f.entries, f, f"heat-{slug}", f"{f.name}: the last 12 months"),
+            "difficulty": svg.scatter(
+                difficulty,
+                id_prefix=f"diff-{slug}",
+                title=f"{f.name}: difficulty over time",
+                what="difficulty",
+                trend=True,
+            ),
+            "confidence": svg.scatter(
+                confidence,
+                id_prefix=f"conf-{slug}",
+                title=f"{f.name}: confidence over time",
+                what="confidence",
+                threshold=6,
+            ),
+            "sources": svg.bar_chart(
+                [(s.capitalize(), f.sources.get(s, 0)) for s in sources],
+                id_prefix=f"src-{slug}",
+                label=f"{f.name}: wins by source of evidence",
+            ),
+            "strip": self.strip(f, f"strip-{slug}"),
         }
 
     def streaks_context(self) -> dict[str, Any]:
@@ -111,8 +115,11 @@ class EvidenceView:
         return {
             "template": "streaks.html",
             "overall": ev.overall,
-            "overall_strip": self.strip(ev.overall, "strip-all"),
-            "rows": [(f, self.strip(f, f"strip-{slug}")) for slug, f in ev.domains.items()],
+            "rows": list(ev.domains.values()),
+            "lazy": lambda: {
+                "overall_strip": self.strip(ev.overall, "strip-all"),
+                "strips": {slug: self.strip(f, f"strip-{slug}") for slug, f in ev.domains.items()},
+            },
         }
 
     def lessons_context(self) -> dict[str, Any]:

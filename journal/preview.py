@@ -109,7 +109,7 @@ class Preview:
         self.error: str | None = None
         self.rebuilds = 0
         self.stopping = False
-        self._started = time.strftime("%H%M%S")
+        self._started = f"{time.time_ns():x}"  # unique across restarts, even within a second
 
     def rebuild(self) -> bool:
         """Render in memory, then write under the lock; on failure keep the last good site."""

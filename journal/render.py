@@ -46,7 +46,22 @@ def template_dirs(root: Path) -> list[Path]:
     return [*dirs, defaults]
 
 
+_ENVS: dict[tuple, jinja2.Environment] = {}
+
+
 def make_env(root: Path) -> jinja2.Environment:
+    """One environment per set of template files (by content), so the preview compiles
+    templates once instead of on every rebuild."""
+    key = (tuple(str(d) for d in template_dirs(root)), templates_digest(root))
+    env = _ENVS.get(key)
+    if env is None:
+        if len(_ENVS) > 8:
+            _ENVS.clear()
+        env = _ENVS[key] = _new_env(root)
+    return env
+
+
+def _new_env(root: Path) -> jinja2.Environment:
     """User templates override defaults file by file; `default/x.html` reaches the original."""
     dirs = template_dirs(root)
     loader = jinja2.ChoiceLoader(
@@ -62,7 +77,9 @@ def make_env(root: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # a template change makes a new environment (see make_env)
     )
+    env.item_cache = {}  # type: ignore[attr-defined]  # rendered list items, see entry_item
     env.filters["longdate"] = lambda d: f"{d:%A} {d.day} {d:%B %Y}"
     env.filters["shortdate"] = lambda d: f"{d.day} {d:%b %Y}"
     env.filters["pct"] = lambda x: "–" if x is None else f"{round(100 * x)}%"
@@ -207,11 +224,25 @@ def build_model(journal: Journal, today: date, evidence: Any = None) -> SiteMode
 
 @dataclass(frozen=True)
 class PageJob:
-    """One page to render: its template and a small, picklable context."""
+    """One page to render: its template and a small, picklable context.
+
+    `lazy` adds context that is costly to make (charts) and fully determined by
+    `context`, so it is made only when the page is really rendered. `key`, when set,
+    stands for the whole context in the fingerprint (cheaper for the many entry pages).
+    """
 
     path: str
     template: str
     context: dict[str, Any]
+    lazy: Callable[[], dict[str, Any]] | None = None
+    key: tuple | None = None
+
+    def fingerprint(self) -> str:
+        if self.key is not None:
+            return hashlib.blake2b(
+                repr((self.template, self.key)).encode(), digest_size=16
+            ).hexdigest()
+        return fingerprint(self.template, self.context)
 
 
 class _Fingerprinter(pickle.Pickler):
@@ -221,6 +252,15 @@ class _Fingerprinter(pickle.Pickler):
         if type(obj) is Entry:
             return (obj.path, obj.digest)
         return None
+
+
+def _identity(value: Any) -> Any:
+    """An entry page's inputs as (path, digest) pairs: what the pickled form would say."""
+    if value is None:
+        return None
+    if isinstance(value, Entry):
+        return (value.path, value.digest)
+    return tuple((e.path, e.digest) for e in value)
 
 
 def fingerprint(*parts: Any) -> str:
@@ -263,7 +303,9 @@ class Renderer:
             "preview": preview,
             "has_evidence": model.evidence is not None,
         }
-        self.items: dict[tuple, Markup] = {}
+        self.items: dict[tuple, Markup] = env.item_cache  # type: ignore[attr-defined]
+        if len(self.items) > 200_000:
+            self.items.clear()
         self.templates: dict[str, jinja2.Template] = {}
         self.functions = {
             "entry_path": entry_path,
@@ -271,6 +313,7 @@ class Renderer:
             "tag_path": tag_path,
             "month_path": month_path,
         }
+        self.common_key = fingerprint(self.common)
 
     def global_key(self, root: Path) -> str:
         """What every page depends on: code, templates, config and the shared context."""
@@ -293,7 +336,7 @@ class Renderer:
         def entry_item(e: Entry, show_domain: bool = True) -> Markup:
             """One line of an entry list; rendered once per entry and link, as lists are long."""
             link = url(entry_path(e.id))
-            key = (e.path, e.digest, show_domain, link)
+            key = (self.common_key, e.path, e.digest, show_domain, link)
             html = self.items.get(key)
             if html is None:
                 html = self.items[key] = Markup(
@@ -308,6 +351,7 @@ class Renderer:
                 **self.common,
                 **self.functions,
                 **job.context,
+                **(job.lazy() if job.lazy else {}),
                 page_path=job.path,
                 url=url,
                 entry_item=entry_item,
@@ -330,25 +374,23 @@ class Renderer:
         jobs: list[PageJob] = []
         entries = m.entries
         for i, e in enumerate(entries):
-            jobs.append(
-                PageJob(
-                    entry_path(e.id),
-                    "entry.html",
-                    {
-                        "entry": e,
-                        "prev": entries[i - 1] if i > 0 else None,
-                        "next": entries[i + 1] if i + 1 < len(entries) else None,
-                        "followed_by": m.followers.get(e.id, []),
-                        "follows": m.by_id.get(e.follows) if e.follows else None,
-                        "counter_evidence": ev.counter_evidence_for(e) if ev is not None else [],
-                    },
-                )
-            )
+            context = {
+                "entry": e,
+                "prev": entries[i - 1] if i > 0 else None,
+                "next": entries[i + 1] if i + 1 < len(entries) else None,
+                "followed_by": m.followers.get(e.id, []),
+                "follows": m.by_id.get(e.follows) if e.follows else None,
+                "counter_evidence": ev.counter_evidence_for(e) if ev is not None else [],
+            }
+            key = tuple(_identity(v) for v in context.values())
+            jobs.append(PageJob(entry_path(e.id), "entry.html", context, key=key))
         for d in m.domains:
             context: dict[str, Any] = {"domain": d}
+            lazy = None
             if ev is not None:
-                context.update(ev.domain_context(d.slug))
-            jobs.append(PageJob(domain_path(d.slug), "domain.html", context))
+                extra, lazy = ev.domain_context(d.slug)
+                context.update(extra)
+            jobs.append(PageJob(domain_path(d.slug), "domain.html", context, lazy=lazy))
         for slug, (label, items) in m.tags.items():
             jobs.append(PageJob(tag_path(slug), "tag.html", {"tag": label, "entries": items}))
         months = list(m.months)
@@ -381,16 +423,19 @@ class Renderer:
         )
         for path, make_context in m.extra_pages.items():
             context = make_context()
-            jobs.append(PageJob(path, context.pop("template"), context))
+            template, lazy = context.pop("template"), context.pop("lazy", None)
+            jobs.append(PageJob(path, template, context, lazy=lazy))
         home: dict[str, Any] = {
             "domains": m.domains,
             "recent": list(reversed(entries[-RECENT:])),
             "wins": sum(1 for e in entries if e.is_win),
             "setbacks": sum(1 for e in entries if not e.is_win),
         }
+        home_lazy = None
         if ev is not None:
-            home.update(ev.home_context())
-        jobs.append(PageJob("index.html", "index.html", home))
+            extra, home_lazy = ev.home_context()
+            home.update(extra)
+        jobs.append(PageJob("index.html", "index.html", home, lazy=home_lazy))
         jobs.append(PageJob("404.html", "404.html", {}))
         return jobs
 
@@ -464,7 +509,7 @@ def render_site(
     unchanged: set[str] = set()
     fps: dict[str, str] = {}
     for job in renderer.jobs():
-        fp = fps[job.path] = fingerprint(job.template, job.context)
+        fp = fps[job.path] = job.fingerprint()
         if use_memo and memo.unchanged(out, job.path, fp):  # type: ignore[union-attr,arg-type]
             unchanged.add(job.path)
         else:
