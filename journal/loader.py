@@ -50,10 +50,12 @@ def _parse_batch(batch: list[tuple[str, bytes]]) -> list[Parsed]:
 def parse_many(todo: list[tuple[str, bytes]], workers: int | None = None) -> list[Parsed]:
     """Parse files, spread over all cores when there are enough of them to be worth it."""
     workers = workers or os.cpu_count() or 1
-    if workers < 2 or len(todo) < PARALLEL_MIN:
+    # Workers are forked: cheap, and they inherit the parser. Forking is unsafe once other
+    # threads run (the preview's), and then the few files an edit touches parse serially.
+    forkable = os.name == "posix" and threading.active_count() == 1
+    if workers < 2 or len(todo) < PARALLEL_MIN or not forkable:
         return _parse_batch(todo)
-    # fork is cheapest, but unsafe once other threads run (the preview server's)
-    method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
+    method = "fork"
     size = max(50, len(todo) // (workers * 4))
     batches = [todo[i : i + size] for i in range(0, len(todo), size)]
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:

@@ -28,7 +28,7 @@ from .write import check_target
 
 EVENTS_PATH = "/__journal/events"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
-QUIET_SECONDS = 0.08  # a burst of saves ends after this much silence
+QUIET_SECONDS = 0.05  # a burst of saves ends after this much silence
 MAX_WAIT_SECONDS = 1.0  # ...or after this long, whatever keeps happening
 IGNORED_SUFFIXES = (".swp", ".swx", ".swo", "~", ".tmp", ".part", ".crdownload")
 IGNORED_NAMES = {"4913", ".DS_Store"}
@@ -176,8 +176,33 @@ class Watcher:
         for folder in (root / "entries", root / "static", *template_dirs(root)):
             if folder.is_dir():
                 watched.append((folder, True))
+        # Only changes: reads are events too (opened/closed), and every rebuild reads
+        # every entry, so asking for them would double the cost of a rebuild.
+        from watchdog.events import (
+            DirCreatedEvent,
+            DirDeletedEvent,
+            DirMovedEvent,
+            FileClosedEvent,
+            FileCreatedEvent,
+            FileDeletedEvent,
+            FileModifiedEvent,
+            FileMovedEvent,
+        )
+
+        changes = [
+            FileCreatedEvent,
+            FileDeletedEvent,
+            FileModifiedEvent,
+            FileMovedEvent,
+            FileClosedEvent,
+            DirCreatedEvent,
+            DirDeletedEvent,
+            DirMovedEvent,
+        ]
         for folder, recursive in watched:
-            self.observer.schedule(Handler(), str(folder), recursive=recursive)
+            self.observer.schedule(
+                Handler(), str(folder), recursive=recursive, event_filter=changes
+            )
         self.ignored = [str(preview.out.resolve()), str((root / CACHE_DIR).resolve())]
 
     def relevant(self, path: str) -> bool:
@@ -302,7 +327,8 @@ class PreviewServer:
         self.preview = Preview(root, self.out, options or Options())
         self.httpd = ThreadingHTTPServer((host, port), make_handler(self.preview))
         self.httpd.daemon_threads = True
-        self.watcher = Watcher(self.preview, poll=poll)
+        self.poll = poll
+        self.watcher: Watcher | None = None
         self.thread = threading.Thread(
             target=self.httpd.serve_forever, name="journal-http", daemon=True
         )
@@ -313,7 +339,8 @@ class PreviewServer:
         return f"http://{'[' + host + ']' if ':' in str(host) else host}:{port}/"
 
     def start(self) -> PreviewServer:
-        self.preview.rebuild()
+        self.preview.rebuild()  # before any thread exists, so parsing may use all cores
+        self.watcher = Watcher(self.preview, poll=self.poll)
         self.watcher.start()
         self.thread.start()
         return self
@@ -322,7 +349,8 @@ class PreviewServer:
         self.preview.stopping = True
         with self.preview.changed:
             self.preview.changed.notify_all()
-        self.watcher.stop()
+        if self.watcher is not None:
+            self.watcher.stop()
         self.httpd.shutdown()
         self.httpd.server_close()
         self.thread.join(timeout=5)
