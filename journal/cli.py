@@ -116,6 +116,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _today_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--today",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="the date streaks count back from (default: today)",
+    )
+
+
 def parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -140,12 +149,7 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", metavar="DIR", help="output folder (default: site/ in the journal)")
     p.add_argument("--drafts", action="store_true", help="include entries marked draft: true")
-    p.add_argument(
-        "--today",
-        type=_date,
-        metavar="YYYY-MM-DD",
-        help="the date streaks count back from (default: today)",
-    )
+    _today_option(p)
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser(
@@ -188,12 +192,7 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="accepted for symmetry with build; the preview always shows drafts",
     )
-    p.add_argument(
-        "--today",
-        type=_date,
-        metavar="YYYY-MM-DD",
-        help="the date streaks count back from (default: today)",
-    )
+    _today_option(p)
     p.add_argument("--out", metavar="DIR", help="output folder (default: site/ in the journal)")
     p.add_argument(
         "--poll",
@@ -210,12 +209,7 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--drafts", action="store_true", help="count entries marked draft: true")
-    p.add_argument(
-        "--today",
-        type=_date,
-        metavar="YYYY-MM-DD",
-        help="the date streaks count back from (default: today)",
-    )
+    _today_option(p)
     p.set_defaults(func=cmd_stats)
 
     p = sub.add_parser(
