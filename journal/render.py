@@ -373,6 +373,9 @@ class Renderer:
         ev = m.evidence
         jobs: list[PageJob] = []
         entries = m.entries
+        # Keys stand for everything a page shows (besides the global key's config, today
+        # and templates). Pages made from the whole journal share one key.
+        whole = hashlib.blake2b(repr(_identity(entries)).encode(), digest_size=16).hexdigest()
         for i, e in enumerate(entries):
             context = {
                 "entry": e,
@@ -390,9 +393,28 @@ class Renderer:
             if ev is not None:
                 extra, lazy = ev.domain_context(d.slug)
                 context.update(extra)
-            jobs.append(PageJob(domain_path(d.slug), "domain.html", context, lazy=lazy))
+            # the domain's entries, and who follows its setbacks (maybe from other domains)
+            key = (
+                d.slug,
+                d.name,
+                d.description,
+                _identity(d.entries),
+                tuple(
+                    (e.id, _identity(m.followers.get(e.id, [])))
+                    for e in d.entries
+                    if e.kind == "setback"
+                ),
+            )
+            jobs.append(PageJob(domain_path(d.slug), "domain.html", context, lazy=lazy, key=key))
         for slug, (label, items) in m.tags.items():
-            jobs.append(PageJob(tag_path(slug), "tag.html", {"tag": label, "entries": items}))
+            jobs.append(
+                PageJob(
+                    tag_path(slug),
+                    "tag.html",
+                    {"tag": label, "entries": items},
+                    key=(label, _identity(items)),
+                )
+            )
         months = list(m.months)
         for i, month in enumerate(months):
             jobs.append(
@@ -406,6 +428,12 @@ class Renderer:
                         "newer": months[i - 1] if i > 0 else None,
                         "older": months[i + 1] if i + 1 < len(months) else None,
                     },
+                    key=(
+                        month,
+                        _identity(m.months[month]),
+                        months[i - 1] if i > 0 else None,
+                        months[i + 1] if i + 1 < len(months) else None,
+                    ),
                 )
             )
         jobs.append(
@@ -419,12 +447,17 @@ class Renderer:
                     "tags": [(slug, label, len(items)) for slug, (label, items) in m.tags.items()],
                     "domains": m.domains,
                 },
+                key=(
+                    tuple((k, len(v)) for k, v in m.months.items()),
+                    tuple((slug, label, len(items)) for slug, (label, items) in m.tags.items()),
+                    tuple((d.slug, d.name, len(d.entries)) for d in m.domains),
+                ),
             )
         )
         for path, make_context in m.extra_pages.items():
             context = make_context()
             template, lazy = context.pop("template"), context.pop("lazy", None)
-            jobs.append(PageJob(path, template, context, lazy=lazy))
+            jobs.append(PageJob(path, template, context, lazy=lazy, key=(path, whole)))
         home: dict[str, Any] = {
             "domains": m.domains,
             "recent": list(reversed(entries[-RECENT:])),
@@ -435,7 +468,7 @@ class Renderer:
         if ev is not None:
             extra, home_lazy = ev.home_context()
             home.update(extra)
-        jobs.append(PageJob("index.html", "index.html", home, lazy=home_lazy))
+        jobs.append(PageJob("index.html", "index.html", home, lazy=home_lazy, key=("home", whole)))
         jobs.append(PageJob("404.html", "404.html", {}))
         return jobs
 
