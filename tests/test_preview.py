@@ -215,25 +215,16 @@ def test_page_reconnects_after_a_server_restart(make_journal, page):  # noqa: F8
         second.stop()
 
 
+def serve_process(root: Path, *args: str) -> subprocess.Popen:
+    """`journal serve` as a user runs it, in its own process."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "journal", "serve", "--port", "0", "--root", str(root), *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+
 def test_ctrl_c_stops_cleanly(make_journal):
-    root = make_journal({"a.md": entry("2026-11-01")})
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "journal",
-            "serve",
-            "--port",
-            "0",
-            "--root",
-            str(root),
-            "--today",
-            "2026-11-22",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc = serve_process(make_journal({"a.md": entry("2026-11-01")}), "--today", "2026-11-22")
     try:
         line = proc.stdout.readline()
         while "Serving" not in line and line:
@@ -248,24 +239,7 @@ def test_ctrl_c_stops_cleanly(make_journal):
 
 
 def test_other_host_prints_a_warning(make_journal):
-    root = make_journal({"a.md": entry("2026-11-01")})
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "journal",
-            "serve",
-            "--host",
-            "0.0.0.0",
-            "--port",
-            "0",
-            "--root",
-            str(root),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc = serve_process(make_journal({"a.md": entry("2026-11-01")}), "--host", "0.0.0.0")
     try:
         first = proc.stdout.readline()
         proc.send_signal(signal.SIGINT)
