@@ -39,6 +39,7 @@ class Rendered:
 class BuildResult:
     entries: int
     pages: int
+    rendered: int
     written: int
     removed: int
     seconds: float
@@ -47,7 +48,8 @@ class BuildResult:
     def summary(self, out: Path) -> str:
         return (
             f"Built {self.entries} entries into {self.pages} files in {out} "
-            f"({self.written} written, {self.removed} removed) in {self.seconds:.2f} s."
+            f"({self.rendered} pages rendered, {self.written} written, {self.removed} removed) "
+            f"in {self.seconds:.2f} s."
         )
 
 
@@ -137,6 +139,7 @@ def build(
     return BuildResult(
         len(rendered.journal.entries),
         len(rendered.pages) + len(rendered.unchanged),
+        sum(1 for path in rendered.pages if path.endswith(".html")),
         written,
         removed,
         time.perf_counter() - started,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import os
@@ -254,6 +255,22 @@ class _Fingerprinter(pickle.Pickler):
         return None
 
 
+def canonical(value: Any) -> Any:
+    """A process-independent form: sets are sorted, since their order follows string and
+    date hashes, which Python randomises per process (and a key must survive restarts)."""
+    if isinstance(value, set | frozenset):
+        return tuple(sorted(canonical(v) for v in value))
+    if isinstance(value, dict):
+        return tuple((k, canonical(v)) for k, v in sorted(value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(canonical(v) for v in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return (type(value).__name__,) + tuple(
+            (f.name, canonical(getattr(value, f.name))) for f in dataclasses.fields(value)
+        )
+    return value
+
+
 def _identity(value: Any) -> Any:
     """An entry page's inputs as (path, digest) pairs: what the pickled form would say."""
     if value is None:
@@ -323,7 +340,7 @@ class Renderer:
             __version__,
             MARKDOWN_SETTINGS,
             templates_digest(root),
-            repr(self.model.journal.config),
+            canonical(self.model.journal.config),
             self.common,
         )
 

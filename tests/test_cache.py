@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -139,3 +140,31 @@ def test_parallel_parsing_gives_the_same_site_as_serial(make_journal, tmp_path, 
     build(root, tmp_path / "parallel", Options(today=TODAY))
     assert calls, "the parallel path was not taken"
     assert files(tmp_path / "parallel") == files(tmp_path / "serial")
+
+
+def test_warm_build_in_a_new_process_renders_nothing(make_journal, tmp_path):
+    """Keys must not depend on per-process hash randomisation (rest dates are a set)."""
+    import subprocess
+    import sys
+
+    root = make_journal(journal_files(), config='[streaks]\nrest = ["2026-08-03..2026-08-20"]\n')
+    lines = []
+    for seed in ("1", "2"):
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "journal",
+                "build",
+                "--root",
+                str(root),
+                "--today",
+                "2026-11-22",
+            ],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        assert done.returncode == 0, done.stderr
+        lines.append(done.stdout)
+    assert "(0 pages rendered, 0 written, 0 removed)" in lines[1]
