@@ -47,13 +47,16 @@ def _parse_batch(batch: list[tuple[str, bytes]]) -> list[Parsed]:
     return [parse_entry(relpath, data) for relpath, data in batch]
 
 
+def fork_is_safe() -> bool:
+    """Forked workers are cheap and inherit everything, but forking while other threads
+    run (the preview's server and watcher) can deadlock the child."""
+    return os.name == "posix" and threading.active_count() == 1
+
+
 def parse_many(todo: list[tuple[str, bytes]], workers: int | None = None) -> list[Parsed]:
     """Parse files, spread over all cores when there are enough of them to be worth it."""
     workers = workers or os.cpu_count() or 1
-    # Workers are forked: cheap, and they inherit the parser. Forking is unsafe once other
-    # threads run (the preview's), and then the few files an edit touches parse serially.
-    forkable = os.name == "posix" and threading.active_count() == 1
-    if workers < 2 or len(todo) < PARALLEL_MIN or not forkable:
+    if workers < 2 or len(todo) < PARALLEL_MIN or not fork_is_safe():
         return _parse_batch(todo)
     method = "fork"
     size = max(50, len(todo) // (workers * 4))

@@ -5,11 +5,13 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import io
+import multiprocessing
 import os
 import pickle
 import posixpath
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -24,7 +26,7 @@ from markupsafe import Markup
 from . import __version__
 from .entries import Entry
 from .errors import TemplateError
-from .loader import Journal
+from .loader import Journal, fork_is_safe
 from .text import slugify
 
 ASSETS_DIR = "assets"
@@ -558,11 +560,44 @@ def render_site(
     pages: dict[str, bytes] = {}
     unchanged: set[str] = set()
     fps: dict[str, str] = {}
+    todo: list[PageJob] = []
     for job in renderer.jobs():
         fp = fps[job.path] = job.fingerprint()
         if use_memo and memo.unchanged(out, job.path, fp):  # type: ignore[union-attr,arg-type]
             unchanged.add(job.path)
         else:
-            pages[job.path] = renderer.render(job)
+            todo.append(job)
+    for job, html in zip(todo, render_many(renderer, todo), strict=True):
+        pages[job.path] = html
     pages.update(assets if assets is not None else collect_assets(journal.root))
     return RenderResult(pages, unchanged, fps, global_key)
+
+
+RENDER_PARALLEL_MIN = 2000  # pages; below this, forking workers costs more than it saves
+_FORKED: tuple[Renderer, list[PageJob]] | None = None  # what forked workers inherit
+
+
+def _render_slice(bounds: tuple[int, int]) -> list[bytes]:
+    renderer, jobs = _FORKED  # type: ignore[misc]
+    return [renderer.render(job) for job in jobs[bounds[0] : bounds[1]]]
+
+
+def render_many(renderer: Renderer, jobs: list[PageJob]) -> list[bytes]:
+    """Render pages, in forked workers when there are many and no other thread runs.
+
+    Workers inherit the renderer and the jobs through fork, so nothing but the page
+    bytes crosses a process boundary.
+    """
+    global _FORKED
+    workers = os.cpu_count() or 1
+    if workers < 2 or len(jobs) < RENDER_PARALLEL_MIN or not fork_is_safe():
+        return [renderer.render(job) for job in jobs]
+    size = -(-len(jobs) // (workers * 4))
+    bounds = [(i, min(i + size, len(jobs))) for i in range(0, len(jobs), size)]
+    _FORKED = (renderer, jobs)
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            return [html for chunk in pool.map(_render_slice, bounds) for html in chunk]
+    finally:
+        _FORKED = None

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.chromium import browser, page, playwright_instance  # noqa: F401 - shared fixtures
+
 
 def write_journal(root: Path, files: dict[str, str], config: str | None = None) -> Path:
     """Files go under entries/ unless their name starts with '/' (then: the journal root)."""

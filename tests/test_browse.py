@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from journal.build import Options, build
-from tests.chromium import browser, page, playwright_instance  # noqa: F401 - fixtures
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -24,7 +23,7 @@ def sample_site(tmp_path_factory) -> Path:
     return out
 
 
-def click_through(page, start: str) -> None:  # noqa: F811
+def click_through(page, start: str) -> None:
     page.goto(start)
     assert page.title() == "Sam's evidence journal"
     # the stylesheet loaded: the header is laid out as flex by style.css
@@ -42,11 +41,11 @@ def click_through(page, start: str) -> None:  # noqa: F811
     assert page.inner_text("h1") == "November 2026"
 
 
-def test_sample_site_from_file_url(sample_site, page):  # noqa: F811
+def test_sample_site_from_file_url(sample_site, page):
     click_through(page, (sample_site / "index.html").as_uri())
 
 
-def test_sample_site_from_a_sub_path(sample_site, page, tmp_path):  # noqa: F811
+def test_sample_site_from_a_sub_path(sample_site, page, tmp_path):
     docroot = tmp_path / "www"
     shutil.copytree(sample_site, docroot / "journal")
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(docroot))

@@ -137,6 +137,7 @@ def test_parallel_parsing_gives_the_same_site_as_serial(make_journal, tmp_path, 
 
     monkeypatch.setattr(loader, "ProcessPoolExecutor", Spy)
     monkeypatch.setattr(loader, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(loader, "fork_is_safe", lambda: True)  # browser tests leave a thread
     build(root, tmp_path / "parallel", Options(today=TODAY))
     assert calls, "the parallel path was not taken"
     assert files(tmp_path / "parallel") == files(tmp_path / "serial")
@@ -168,3 +169,25 @@ def test_warm_build_in_a_new_process_renders_nothing(make_journal, tmp_path):
         assert done.returncode == 0, done.stderr
         lines.append(done.stdout)
     assert "(0 pages rendered, 0 written, 0 removed)" in lines[1]
+
+
+def test_parallel_rendering_gives_the_same_site_as_serial(make_journal, tmp_path, monkeypatch):
+    import journal.render as render
+
+    root = make_journal(journal_files())
+    monkeypatch.setattr(render, "RENDER_PARALLEL_MIN", 10**9)
+    build(root, tmp_path / "serial", Options(today=TODAY))
+    calls = []
+    real = render.ProcessPoolExecutor
+
+    class Spy(real):  # records that the worker pool was really used
+        def __init__(self, *args, **kwargs):
+            calls.append(args)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(render, "ProcessPoolExecutor", Spy)
+    monkeypatch.setattr(render, "RENDER_PARALLEL_MIN", 2)
+    monkeypatch.setattr(render, "fork_is_safe", lambda: True)  # browser tests leave a thread
+    build(root, tmp_path / "parallel", Options(today=TODAY))
+    assert calls, "the parallel path was not taken"
+    assert files(tmp_path / "parallel") == files(tmp_path / "serial")

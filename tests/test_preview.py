@@ -15,7 +15,6 @@ import pytest
 
 from journal.build import Options
 from journal.preview import PreviewServer, is_noise
-from tests.chromium import browser, page, playwright_instance  # noqa: F401 - fixtures
 from tests.conftest import entry
 
 TODAY = date(2026, 11, 22)
@@ -154,7 +153,7 @@ def test_swap_and_backup_files_alone_trigger_nothing(server):
 # --- in a real browser -----------------------------------------------------------------------
 
 
-def test_live_reload_overlay_and_atomic_save_in_chromium(server, page):  # noqa: F811
+def test_live_reload_overlay_and_atomic_save_in_chromium(server, page):
     entry_file = server.preview.root / "entries" / "2026-11-01-talk.md"
     page.goto(server.url + "entries/2026-11-01-talk.html")
     page.wait_for_selector("text=Original text.")
@@ -190,7 +189,7 @@ def test_live_reload_overlay_and_atomic_save_in_chromium(server, page):  # noqa:
     page.wait_for_selector("text=Saved atomically.")
 
 
-def test_reload_keeps_scroll_position(server, page):  # noqa: F811
+def test_reload_keeps_scroll_position(server, page):
     entry_file = server.preview.root / "entries" / "2026-11-02-long.md"
     page.goto(server.url + "entries/2026-11-02-long.html")
     page.evaluate("window.scrollTo(0, 1500)")
@@ -200,7 +199,7 @@ def test_reload_keeps_scroll_position(server, page):  # noqa: F811
     page.wait_for_function("window.scrollY >= 1400")
 
 
-def test_page_reconnects_after_a_server_restart(make_journal, page):  # noqa: F811
+def test_page_reconnects_after_a_server_restart(make_journal, page):
     root = make_journal({"a.md": entry("2026-11-01", title="Before restart", body="One.")})
     first = PreviewServer(root, port=0, options=Options(today=TODAY)).start()
     port = first.httpd.server_address[1]
