@@ -27,10 +27,6 @@ class EvidenceView:
     evidence: Evidence
     journal: Journal
 
-    @property
-    def domains(self) -> dict[str, Figures]:
-        return self.evidence.domains
-
     def counter_evidence_for(self, entry: Entry) -> list[Entry]:
         return self.evidence.counter_evidence_for(entry)
 

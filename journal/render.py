@@ -10,7 +10,7 @@ import os
 import pickle
 import posixpath
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,7 +23,8 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
-from . import __version__
+from . import __version__, analytics
+from .analytics import domain_name
 from .entries import Entry
 from .errors import TemplateError
 from .loader import Journal, fork_is_safe
@@ -180,35 +181,24 @@ class SiteModel:
     extra_pages: dict[str, Callable[[], dict[str, Any]]] = field(default_factory=dict)
 
 
-def domain_name(journal: Journal, slug: str, entries: Sequence[Entry]) -> str:
-    """The configured name, else the domain as written in its latest entry."""
-    configured = journal.config.domains.get(slug)
-    if configured and configured.name:
-        return configured.name
-    return entries[-1].domain_label if entries else slug
-
-
 def build_model(journal: Journal, today: date, evidence: Any = None) -> SiteModel:
     entries = journal.entries
     by_domain: dict[str, list[Entry]] = defaultdict(list)
     tags: dict[str, tuple[str, list[Entry]]] = {}
     months: dict[str, list[Entry]] = defaultdict(list)
-    followers: dict[str, list[Entry]] = defaultdict(list)
     by_id = {e.id: e for e in entries}
     for e in entries:
         by_domain[e.domain].append(e)
         for tag in e.tags:
             tags.setdefault(slugify(tag), (tag, []))[1].append(e)
         months[f"{e.date:%Y-%m}"].append(e)
-        if e.follows and e.follows in by_id:
-            followers[e.follows].append(e)
     domains = []
     for slug, items in by_domain.items():
         cfg = journal.config.domains.get(slug)
         domains.append(
             DomainSummary(
                 slug,
-                domain_name(journal, slug, items),
+                domain_name(journal.config, slug, items),
                 cfg.description if cfg else None,
                 tuple(reversed(items)),
             )
@@ -220,6 +210,7 @@ def build_model(journal: Journal, today: date, evidence: Any = None) -> SiteMode
         items.reverse()
     months = dict(sorted(months.items(), reverse=True))
     tags = dict(sorted(tags.items()))
+    followers = analytics.followers(entries)
     return SiteModel(
         journal, today, entries, by_id, domains, tags, months, dict(followers), evidence
     )
