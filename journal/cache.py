@@ -22,6 +22,10 @@ class EntryCache:
         self.path = path
         self.items: dict[tuple[str, str], Parsed] = {}
         self.dirty = False
+        # For a long-running preview: each file's digest when last read, and which files
+        # the watcher saw change since. Files not named there are not read again.
+        self.known: dict[str, str] = {}
+        self.changed: set[str] | None = None  # None: read every file
         if path is not None:
             self._load()
 

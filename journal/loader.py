@@ -72,19 +72,26 @@ def read_all(root: Path, cache: EntryCache | None = None) -> tuple[list[Entry], 
     results: dict[str, Parsed] = {}
     todo: list[tuple[str, bytes]] = []
     order: list[str] = []
+    changed = cache.changed if cache else None
     for file, relpath in entry_paths(root):
-        try:
-            with open(file, "rb") as fh:
-                data = fh.read()
-        except OSError as exc:
-            problems.append(
-                Problem(relpath, 1, f"cannot be read: {exc.strerror}", "a readable file")
-            )
-            continue
-        key = digest(data)
+        known = cache.known.get(relpath) if cache and changed is not None else None
+        parsed = None
+        if known is not None and relpath not in changed:  # type: ignore[operator]
+            key = known  # unchanged since the last read, as the watcher reports
+            parsed = cache.get(relpath, key)  # type: ignore[union-attr]
+        if parsed is None:
+            try:
+                with open(file, "rb") as fh:
+                    data = fh.read()
+            except OSError as exc:
+                problems.append(
+                    Problem(relpath, 1, f"cannot be read: {exc.strerror}", "a readable file")
+                )
+                continue
+            key = digest(data)
+            parsed = cache.get(relpath, key) if cache else None
         seen.add((relpath, key))
         order.append(relpath)
-        parsed = cache.get(relpath, key) if cache else None
         if parsed is None:
             todo.append((relpath, data))
         else:
@@ -95,6 +102,8 @@ def read_all(root: Path, cache: EntryCache | None = None) -> tuple[list[Entry], 
             cache.put(relpath, parsed.entry.digest if parsed.entry else digest(data), parsed)
     if cache:
         cache.keep_only(seen)
+        cache.known = dict(seen)
+        cache.changed = None
     entries: list[Entry] = []
     for relpath in order:
         parsed = results[relpath]

@@ -28,7 +28,7 @@ from .write import check_target
 
 EVENTS_PATH = "/__journal/events"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
-QUIET_SECONDS = 0.05  # a burst of saves ends after this much silence
+QUIET_SECONDS = 0.03  # a burst of saves ends after this much silence
 MAX_WAIT_SECONDS = 1.0  # ...or after this long, whatever keeps happening
 IGNORED_SUFFIXES = (".swp", ".swx", ".swo", "~", ".tmp", ".part", ".crdownload")
 IGNORED_NAMES = {"4913", ".DS_Store"}
@@ -158,6 +158,9 @@ class Watcher:
         from watchdog.observers.polling import PollingObserver
 
         self.preview = preview
+        self.root = os.path.realpath(preview.root)
+        self.lock = threading.Lock()
+        self.changed: set[str] | None = set()
         self.pending = threading.Event()
         self.thread = threading.Thread(target=self._loop, name="journal-rebuild", daemon=True)
         self.observer = PollingObserver(timeout=0.2) if poll else Observer()
@@ -167,8 +170,10 @@ class Watcher:
             def on_any_event(self, event):  # noqa: ANN001
                 if event.event_type in ("opened", "closed_no_write"):
                     return
-                paths = [getattr(event, "dest_path", ""), event.src_path]
-                if any(p and watcher.relevant(os.fsdecode(p)) for p in paths):
+                paths = [os.fsdecode(p) for p in (getattr(event, "dest_path", ""), event.src_path)]
+                relevant = [p for p in paths if p and watcher.relevant(p)]
+                if relevant:
+                    watcher.note(relevant, event.is_directory)
                     watcher.pending.set()
 
         root = preview.root
@@ -205,6 +210,24 @@ class Watcher:
             )
         self.ignored = [str(preview.out.resolve()), str((root / CACHE_DIR).resolve())]
 
+    def note(self, paths: list[str], is_directory: bool) -> None:
+        """Remember which entry files changed, so only those are read again."""
+        with self.lock:
+            if self.changed is None:
+                return
+            for path in paths:
+                rel = os.path.relpath(os.path.realpath(path), self.root)
+                if rel.startswith("entries" + os.sep):
+                    if is_directory:
+                        self.changed = None  # a folder moved: read everything
+                        return
+                    self.changed.add(rel.replace(os.sep, "/"))
+
+    def take_changed(self) -> set[str] | None:
+        with self.lock:
+            changed, self.changed = self.changed, set()
+        return changed
+
     def relevant(self, path: str) -> bool:
         full = os.path.realpath(path)
         if any(full == p or full.startswith(p + os.sep) for p in self.ignored):
@@ -230,6 +253,7 @@ class Watcher:
                     continue
                 break
             if not self.preview.stopping:
+                self.preview.cache.changed = self.take_changed()
                 self.preview.rebuild()
 
     def stop(self) -> None:

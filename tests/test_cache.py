@@ -191,3 +191,30 @@ def test_parallel_rendering_gives_the_same_site_as_serial(make_journal, tmp_path
     build(root, tmp_path / "parallel", Options(today=TODAY))
     assert calls, "the parallel path was not taken"
     assert files(tmp_path / "parallel") == files(tmp_path / "serial")
+
+
+def test_preview_reads_only_the_files_the_watcher_named(make_journal, monkeypatch):
+    import builtins
+
+    import journal.loader as loader
+    from journal.cache import EntryCache
+
+    root = make_journal(journal_files())
+    cache = EntryCache()
+    loader.read_all(root, cache)  # first read: every file
+    opened: list[str] = []
+
+    def spy(path, *args, **kwargs):
+        opened.append(str(path))
+        return builtins.open(path, *args, **kwargs)
+
+    monkeypatch.setattr(loader, "open", spy, raising=False)
+    e3 = root / "entries" / "e3.md"
+    e3.write_text(e3.read_text().replace("Body 3.", "Changed body."))
+    cache.changed = {"entries/e3.md"}
+    entries, _ = loader.read_all(root, cache)
+    assert opened == [str(e3)]
+    assert "Changed body." in next(e for e in entries if e.id == "e3").body_html
+    assert cache.changed is None  # the next call reads everything unless told otherwise
+    loader.read_all(root, cache)
+    assert len(opened) == 1 + len(journal_files())
