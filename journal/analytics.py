@@ -246,9 +246,9 @@ def attribution_mix(entries: Iterable[Entry]) -> dict[str, int]:
 
 
 def followers(entries: Iterable[Entry]) -> dict[str, list[Entry]]:
-    """Setback id -> the later entries that apply its lesson, in time order."""
+    """Setback id -> the later entries that apply its lesson; `entries` in time order."""
     out: dict[str, list[Entry]] = defaultdict(list)
-    for e in sorted(entries, key=lambda e: e.sort_key):
+    for e in entries:  # in time order, as the journal keeps them
         if e.follows:
             out[e.follows].append(e)
     return dict(out)
@@ -278,13 +278,13 @@ def lessons(entries: Sequence[Entry], applied_by: dict[str, list[Entry]]) -> Les
 
 
 class WinIndex:
-    """Wins of one domain by difficulty, in time order, for O(log n) look-ups per setback."""
+    """Wins of one domain (given in time order) by difficulty, for O(log n) look-ups."""
 
     def __init__(self, wins: Iterable[Entry]):
         self.levels: dict[int, list[Entry]] = defaultdict(list)
         self.keys: dict[int, list[tuple]] = defaultdict(list)
         self.all: list[Entry] = []
-        for w in sorted(wins, key=lambda e: e.sort_key):
+        for w in wins:  # in time order
             self.all.append(w)
             if w.difficulty is not None:
                 self.levels[w.difficulty].append(w)
@@ -317,8 +317,9 @@ class WinIndex:
 
 
 def audit(wins: Sequence[Entry]) -> tuple[list[Entry], list[Entry]]:
-    """The three most recent wins, and the three hardest (ties: the more recent)."""
-    recent = sorted(wins, key=lambda e: e.sort_key, reverse=True)[:3]
+    """The three most recent wins, and the three hardest (ties: the more recent); `wins` in
+    time order."""
+    recent = list(reversed(wins[-3:]))
     rated = [w for w in wins if w.difficulty is not None]
     hardest = sorted(rated, key=lambda e: (e.difficulty, e.sort_key), reverse=True)[:3]
     return recent, hardest
@@ -382,7 +383,7 @@ def figures(
     today: date,
     applied_by: dict[str, list[Entry]],
 ) -> Figures:
-    counted = tuple(sorted((e for e in entries if e.date <= today), key=lambda e: e.sort_key))
+    counted = tuple(e for e in entries if e.date <= today)  # already in time order
     mastery_days = [e.date for e in counted if e.is_mastery_win]
     series = strength_series(mastery_days, counted[0].date, cfg, today) if counted else []
     wins = [e for e in counted if e.is_win]
@@ -459,6 +460,7 @@ def domain_name(config: Config, slug: str, entries: Sequence[Entry]) -> str:
 
 def analyse(entries: Sequence[Entry], config: Config, today: date) -> Evidence:
     """All figures for the entries given (the caller has already left drafts out)."""
+    entries = sorted(entries, key=lambda e: e.sort_key)  # the functions below rely on it
     by_domain: dict[str, list[Entry]] = defaultdict(list)
     for e in entries:
         by_domain[e.domain].append(e)

@@ -92,7 +92,7 @@ def write_rendered(rendered: Rendered, out: Path, memo: PageMemo | None = None) 
     """Write what changed, then remember what is on disk for the next build."""
     written, removed = write_site(rendered.pages, out, keep=rendered.unchanged)
     if memo is not None:
-        memo.record(out, rendered.global_key, rendered.fingerprints)
+        memo.record(out, rendered.global_key, rendered.fingerprints, rendered.unchanged)
     return written, removed
 
 

@@ -10,7 +10,7 @@ import os
 import pickle
 import posixpath
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -508,11 +508,19 @@ class PageMemo:
             return False
         return (st.st_size, st.st_mtime_ns) == known[1:]
 
-    def record(self, out: Path, global_key: str, fps: dict[str, str]) -> None:
-        """Call after writing: remembers each page's fingerprint and file stamp."""
+    def record(
+        self, out: Path, global_key: str, fps: dict[str, str], unchanged: Collection[str] = ()
+    ) -> None:
+        """Call after writing: remembers each page's fingerprint and file stamp. Pages
+        left `unchanged` keep the stamp they already have, saving a stat per page."""
+        same = self.reusable(out, global_key)
+        old = self.pages if same else {}
         self.out, self.global_key = str(out.resolve()), global_key
         self.pages = {}
         for path, fp in fps.items():
+            if path in unchanged and path in old:
+                self.pages[path] = old[path]
+                continue
             try:
                 st = os.stat(os.path.join(self.out, path))
             except OSError:

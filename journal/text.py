@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _NON_WORD = re.compile(r"[^\w]+")
 
 
+@lru_cache(maxsize=65536)
 def slugify(value: str) -> str:
     """`Public speaking` -> `public-speaking`; keeps non-Latin letters, drops accents."""
     text = unicodedata.normalize("NFKD", str(value))
