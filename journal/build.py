@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -22,6 +23,7 @@ class Options:
     drafts: bool = False
     private: bool = True  # publish sets False: private entries never leave the machine
     preview: bool = False
+    encrypted: bool = False  # pages are made to be sealed by publish (Lock control shown)
     today: date | None = None
 
 
@@ -60,6 +62,8 @@ def render_journal(
     *,
     memo: PageMemo | None = None,
     out: Path | None = None,
+    linker: Callable[[str], str] | None = None,
+    assets: dict[str, bytes] | None = None,
 ) -> Rendered:
     """Load, analyse and render; raises ProblemsError before anything is written."""
     from .evidence_pages import analyse_journal, evidence_pages  # the analytics layer
@@ -77,6 +81,9 @@ def render_journal(
         extra_pages=evidence_pages(evidence),
         memo=memo,
         out=out,
+        encrypted=options.encrypted,
+        linker=linker,
+        assets=assets,
     )
     return Rendered(
         shown,

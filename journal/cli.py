@@ -116,6 +116,79 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+PASSPHRASE_ENV = "JOURNAL_PASSPHRASE"
+NEW_PASSPHRASE_ENV = "JOURNAL_NEW_PASSPHRASE"
+
+
+def _ask(prompt: str, env: str, *, confirm: bool) -> str:
+    """From the environment, else typed twice (when `confirm`) at a hidden prompt; never an
+    argument, which would land in shell history and `ps`."""
+    import getpass
+    import os
+
+    given = os.environ.get(env)
+    if given:
+        return given
+    if not sys.stdin.isatty():
+        raise JournalError(f"no passphrase: set {env} or run in a terminal to be asked")
+    first = getpass.getpass(f"{prompt}: ")
+    if not first:
+        raise JournalError("an empty passphrase protects nothing")
+    if confirm and getpass.getpass(f"{prompt} (again): ") != first:
+        raise JournalError("the two passphrases differ; nothing was changed")
+    return first
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from .cache import default_cache
+    from .crypto import KEYRING_FILE, create_keyring, read_keyring, write_keyring
+    from .publish import publish
+
+    root = _root(args)
+    out = Path(args.out) if args.out else root / "public"
+    ring = passphrase = None
+    if args.public:
+        print(
+            "WARNING: --public publishes WITHOUT encryption. Anyone who finds the address "
+            "can read every published entry, setbacks and lessons included.",
+            file=sys.stderr,
+        )
+    else:
+        ring = read_keyring(root)
+        if ring is None:
+            passphrase = _ask("New passphrase for the published site", PASSPHRASE_ENV, confirm=True)
+            ring = create_keyring(passphrase)
+            path = write_keyring(root, ring)
+            print(f"created {path} (safe to commit; it is useless without the passphrase)")
+        else:
+            passphrase = _ask("Passphrase", PASSPHRASE_ENV, confirm=False)
+    result = publish(
+        root, out, ring=ring, passphrase=passphrase, today=args.today, cache=default_cache(root)
+    )
+    print(result.summary(out, encrypted=not args.public))
+    if not args.public:
+        print(f"Keep {KEYRING_FILE} with the journal; the passphrase cannot be recovered.")
+    if args.git:
+        from .deploy import deploy_git
+
+        print(deploy_git(out, root, args.git, args.remote))
+    return 0
+
+
+def cmd_passphrase(args: argparse.Namespace) -> int:
+    from .crypto import read_keyring, rewrap, write_keyring
+
+    root = _root(args)
+    ring = read_keyring(root)
+    if ring is None:
+        raise JournalError("no keyring yet: `journal publish` creates one")
+    old = _ask("Current passphrase", PASSPHRASE_ENV, confirm=False)
+    new = _ask("New passphrase", NEW_PASSPHRASE_ENV, confirm=True)
+    path = write_keyring(root, rewrap(ring, old, new))
+    print(f"re-wrapped the site key in {path}; publish again to update the published copy")
+    return 0
+
+
 def _today_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--today",
@@ -200,6 +273,31 @@ def parser() -> argparse.ArgumentParser:
         help="poll for changes instead of native events (network drives, containers)",
     )
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser(
+        "publish",
+        parents=[common],
+        help="the site for a static host, encrypted under a passphrase",
+        description="Build the site without private entries and drafts, every page "
+        f"encrypted. The passphrase comes from ${PASSPHRASE_ENV} or a prompt.",
+    )
+    p.add_argument("--out", metavar="DIR", help="output folder (default: public/ in the journal)")
+    p.add_argument("--public", action="store_true", help="publish UNENCRYPTED: anyone can read it")
+    p.add_argument(
+        "--git", metavar="BRANCH", help="commit the result as the only content of BRANCH, and push"
+    )
+    p.add_argument("--remote", metavar="NAME", help="where --git pushes (default: origin)")
+    _today_option(p)
+    p.set_defaults(func=cmd_publish)
+
+    p = sub.add_parser(
+        "passphrase",
+        parents=[common],
+        help="change the publishing passphrase",
+        description=f"Re-wrap the site key: current from ${PASSPHRASE_ENV} or a prompt, new "
+        f"from ${NEW_PASSPHRASE_ENV} or a prompt (asked twice).",
+    )
+    p.set_defaults(func=cmd_passphrase)
 
     p = sub.add_parser(
         "stats",

@@ -90,7 +90,7 @@ def _new_env(root: Path) -> jinja2.Environment:
     return env
 
 
-def collect_assets(root: Path) -> dict[str, bytes]:
+def collect_assets(root: Path, static: bool = True) -> dict[str, bytes]:
     """templates/assets/* (own over default) and the journal's static/ folder, as output files."""
     files: dict[str, bytes] = {}
     for folder in reversed(template_dirs(root)):
@@ -99,11 +99,11 @@ def collect_assets(root: Path) -> dict[str, bytes]:
             for path in sorted(base.rglob("*")):
                 if path.is_file():
                     files[f"{ASSETS_DIR}/{path.relative_to(base).as_posix()}"] = path.read_bytes()
-    static = root / "static"
-    if static.is_dir():
-        for path in sorted(static.rglob("*")):
+    folder = root / "static"
+    if static and folder.is_dir():
+        for path in sorted(folder.rglob("*")):
             if path.is_file() and not path.name.startswith("."):
-                files[path.relative_to(static).as_posix()] = path.read_bytes()
+                files[path.relative_to(folder).as_posix()] = path.read_bytes()
     return files
 
 
@@ -298,6 +298,7 @@ class Renderer:
         model: SiteModel,
         *,
         preview: bool = False,
+        encrypted: bool = False,
         linker: Callable[[str], str] | None = None,
     ):
         self.env = env
@@ -311,6 +312,7 @@ class Renderer:
             "today": model.today,
             "domain_names": {d.slug: d.name for d in model.domains},
             "preview": preview,
+            "encrypted": encrypted,
             "has_evidence": model.evidence is not None,
         }
         self.items: dict[tuple, Markup] = env.item_cache  # type: ignore[attr-defined]
@@ -547,13 +549,14 @@ def render_site(
     extra_pages: dict[str, Callable[[], dict[str, Any]]] | None = None,
     memo: PageMemo | None = None,
     out: Path | None = None,
+    encrypted: bool = False,
     linker: Callable[[str], str] | None = None,
 ) -> RenderResult:
     """The site in memory; with a memo for `out`, pages whose inputs did not change are skipped."""
     model = build_model(journal, today, evidence)
     if extra_pages:
         model.extra_pages.update(extra_pages)
-    renderer = Renderer(env, model, preview=preview, linker=linker)
+    renderer = Renderer(env, model, preview=preview, encrypted=encrypted, linker=linker)
     global_key = renderer.global_key(journal.root)
     use_memo = memo is not None and out is not None and memo.reusable(out, global_key)
     pages: dict[str, bytes] = {}
