@@ -20,13 +20,20 @@ from .build import Options, render_journal
 from .cache import EntryCache
 from .crypto import Keyring, SiteKeys, TamperedObject, unwrap
 from .errors import JournalError
-from .render import collect_assets, make_env, template_dirs
+from .render import (
+    INDEX_PREFIX,
+    INDEX_SUFFIX,
+    SEARCH_INDEX,
+    collect_assets,
+    make_env,
+    template_dirs,
+)
 from .write import check_target, write_site
 
 SHELL_TEMPLATE = "publish/locked.html"
 UNLOCK_SCRIPT = "assets/unlock.js"
 PLAIN_PATHS = {"index.html"}  # where hosts look first; it is a shell like every other page
-SEALED_DATA = {"search-index.js"}  # data scripts published as sealed objects
+SEALED_DATA = {SEARCH_INDEX}  # data scripts published as sealed objects
 ROBOTS = b"User-agent: *\nDisallow: /\n"
 NOT_FOUND = b"""<!DOCTYPE html>
 <html lang="en">
@@ -67,6 +74,14 @@ def make_linker(keys: SiteKeys):  # noqa: ANN201  # Callable[[str], str]
         return f"p/{keys.opaque_name(target)}{ext}{hash_}{fragment}"
 
     return link
+
+
+def _plain(path: str, data: bytes) -> bytes:
+    """What gets sealed: the search index as bare JSON (search.js parses it after opening)."""
+    if path == SEARCH_INDEX:
+        assert data.startswith(INDEX_PREFIX) and data.endswith(INDEX_SUFFIX)
+        return data[len(INDEX_PREFIX) : -len(INDEX_SUFFIX)]
+    return data
 
 
 def _asset_prefix(object_id: str) -> str:
@@ -170,7 +185,7 @@ def publish(
         assets=theme,
     )
     at_published_paths = {
-        (link(path) if path.endswith(".html") or path in SEALED_DATA else path): data
+        (link(path) if path.endswith(".html") or path in SEALED_DATA else path): _plain(path, data)
         for path, data in rendered.pages.items()
         if path != "404.html"
         and (path.endswith(".html") or path in SEALED_DATA or path.startswith("assets/"))

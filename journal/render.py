@@ -5,10 +5,12 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import io
+import json
 import multiprocessing
 import os
 import pickle
 import posixpath
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Collection
 from concurrent.futures import ProcessPoolExecutor
@@ -23,7 +25,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
-from . import __version__, analytics
+from . import __version__, analytics, recall
 from .analytics import domain_name
 from .entries import Entry
 from .errors import TemplateError
@@ -124,6 +126,25 @@ def tag_path(tag: str) -> str:
 
 def month_path(month: str) -> str:
     return f"archive/{month}.html"
+
+
+SEARCH_PAGE = "search.html"
+SEARCH_INDEX = "search-index.js"  # a classic script, so search works from file:// too
+INDEX_PREFIX = b"window.__journalIndex = "
+INDEX_SUFFIX = b";\n"
+FEED = "feed.xml"
+FEED_SIZE = 50
+
+
+def atom_id(base: str | None, what: str) -> str:
+    """Stable across builds and moves of the site: a name-based UUID of the entry's id."""
+    return "urn:uuid:" + str(
+        uuid.uuid5(uuid.NAMESPACE_URL, f"evidence-journal:{base or ''}:{what}")
+    )
+
+
+def atom_time(e: Entry) -> str:
+    return f"{e.date.isoformat()}T{e.time or '00:00'}:00Z"
 
 
 @lru_cache(maxsize=65536)
@@ -307,6 +328,7 @@ class Renderer:
         journal = model.journal
         self.common: dict[str, Any] = {
             "site_title": journal.config.title,
+            "base_url": journal.config.base_url,
             "author": journal.config.author,
             "version": __version__,
             "today": model.today,
@@ -324,6 +346,8 @@ class Renderer:
             "domain_path": domain_path,
             "tag_path": tag_path,
             "month_path": month_path,
+            "atom_id": atom_id,
+            "atom_time": atom_time,
         }
         self.common_key = fingerprint(self.common)
 
@@ -340,6 +364,8 @@ class Renderer:
         )
 
     def render(self, job: PageJob) -> bytes:
+        if job.template == SEARCH_INDEX:
+            return self.search_index()
         here = self.linker(job.path)
 
         def url(target: str) -> str:
@@ -373,6 +399,26 @@ class Renderer:
             line = getattr(exc, "lineno", None) or 1
             raise TemplateError(f"{where}:{line}: template error: {exc}") from exc
         return html.encode("utf-8")
+
+    def search_index(self) -> bytes:
+        """Every shown entry as one JSON row, newest first: [link from the search page, title,
+        date, kind, domain slug, tags, lesson, next, text]. Rows are cached like list items."""
+        here = self.linker(SEARCH_PAGE)
+        rows = []
+        for e in reversed(self.model.entries):
+            link = relative_url(here, self.linker(entry_path(e.id)))
+            key = ("search", e.path, e.digest, link)
+            row = self.items.get(key)
+            if row is None:
+                fields = [link, e.title, e.date.isoformat(), e.kind, e.domain, list(e.tags)]
+                fields += [e.lesson or "", e.next or "", e.text]
+                row = self.items[key] = Markup(
+                    json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+                )
+            rows.append(row)
+        names = json.dumps(self.common["domain_names"], ensure_ascii=False, sort_keys=True)
+        body = '{"domains":' + names + ',"entries":[\n' + ",\n".join(rows) + "]}"
+        return INDEX_PREFIX + body.encode("utf-8") + INDEX_SUFFIX
 
     def _template(self, name: str) -> jinja2.Template:
         template = self.templates.get(name)
@@ -475,6 +521,8 @@ class Renderer:
             "recent": list(reversed(entries[-RECENT:])),
             "wins": sum(1 for e in entries if e.is_win),
             "setbacks": sum(1 for e in entries if not e.is_win),
+            "on_this_day": recall.on_this_day(entries, m.today),
+            "looking_back": recall.looking_back(entries, m.today),
         }
         home_lazy = None
         if ev is not None:
@@ -482,6 +530,12 @@ class Renderer:
             home.update(extra)
         jobs.append(PageJob("index.html", "index.html", home, lazy=home_lazy, key=("home", whole)))
         jobs.append(PageJob("404.html", "404.html", {}))
+        names = tuple((d.slug, d.name) for d in m.domains)
+        jobs.append(PageJob(SEARCH_PAGE, "search.html", {"domains": m.domains}, key=names))
+        jobs.append(PageJob(SEARCH_INDEX, SEARCH_INDEX, {}, key=("index", whole)))
+        if not self.common["encrypted"]:
+            feed = list(reversed(entries[-FEED_SIZE:]))
+            jobs.append(PageJob(FEED, "feed.xml", {"entries": feed}, key=("feed", _identity(feed))))
         return jobs
 
 

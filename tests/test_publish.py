@@ -90,7 +90,9 @@ def files_of(out: Path) -> dict[str, bytes]:
 
 
 def payload(data: bytes) -> bytes:
-    match = re.search(rb'id="journal-payload">([A-Za-z0-9+/=]+)</script>', data)
+    match = re.search(rb'id="journal-payload">([A-Za-z0-9+/=]+)</script>', data) or re.search(
+        rb'\] = "([A-Za-z0-9+/=]+)";', data
+    )
     assert match, "no payload"
     return base64.b64decode(match.group(1))
 
@@ -189,9 +191,13 @@ def test_nothing_leaks_into_the_published_folder(tmp_path):
         ".journal-site",
         "assets/style.css",
         "assets/unlock.js",
+        "assets/search.js",
     }
-    pages = [n for n in files if n.startswith("p/")]
+    pages = [n for n in files if n.startswith("p/") and n.endswith(".html")]
     assert pages and all(re.fullmatch(r"p/[0-9a-f]{24}\.html", n) for n in pages)
+    # the search index: one sealed data script, no plain index, feed or sitemap
+    sealed = [n for n in files if n.startswith("p/") and not n.endswith(".html")]
+    assert len(sealed) == 1 and re.fullmatch(r"p/[0-9a-f]{24}\.js", sealed[0])
     assert files["robots.txt"] == b"User-agent: *\nDisallow: /\n"
     titles = {
         re.search(rb"<title>(.*?)</title>", files[n]).group(1) for n in [*pages, "index.html"]
