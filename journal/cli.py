@@ -99,6 +99,30 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from .export import export
+    from .loader import load_journal
+
+    journal = load_journal(_root(args)).select(private=args.private)
+    text = export(
+        journal.entries,
+        journal.config,
+        fmt=args.format,
+        domain=args.domain,
+        since=args.since,
+        lessons=args.lessons,
+    )
+    if args.out:
+        out = Path(args.out)
+        if out.resolve().is_relative_to((journal.root / "entries").resolve()):
+            raise JournalError(f"--out {out}: refusing to write inside entries/")
+        out.write_text(text, encoding="utf-8")
+        print(f"wrote {out}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from .build import Options
     from .preview import serve
@@ -309,6 +333,21 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--drafts", action="store_true", help="count entries marked draft: true")
     _today_option(p)
     p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser(
+        "export",
+        parents=[common],
+        help="your wins as one Markdown (or JSON) document, grouped by domain",
+        description="A brag document: every win (newest first per domain), for a review or a "
+        "CV. Drafts and private entries are left out.",
+    )
+    p.add_argument("--format", choices=["markdown", "json"], default="markdown")
+    p.add_argument("--domain", metavar="D", help="only this domain (slug or name)")
+    p.add_argument("--since", type=_date, metavar="YYYY-MM-DD", help="only entries from this date")
+    p.add_argument("--lessons", action="store_true", help="add each domain's setback lessons")
+    p.add_argument("--private", action="store_true", help="include entries marked private")
+    p.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser(
         "init",

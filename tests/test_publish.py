@@ -356,6 +356,18 @@ def test_browser_unlocks_navigates_and_locks(tmp_path, page):
     page.click("a[rel=next]")
     page.wait_for_selector("#journal-lock")
     assert page.inner_text("h1") == "Zebracorn again"
+    # search: the sealed index is opened in memory, the results link to sealed pages
+    page.fill("#site-search-q", "wombatlesson")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#search-results li")
+    found = page.eval_on_selector_all("#search-results li > a", "a => a.map(e => e.textContent)")
+    assert found == ["Zebracorn stumble"]
+    page.fill("#search-q", "quokkafish")
+    page.wait_for_function("document.querySelectorAll('#search-results li').length === 3")
+    assert "privatemarker" not in page.evaluate("JSON.stringify(journalSearch('body'))").lower()
+    page.click("#search-results li > a >> text=Zebracorn again")
+    page.wait_for_selector("#journal-lock")
+    assert page.inner_text("h1") == "Zebracorn again"
     page.click("#journal-lock")
     page.wait_for_selector("#journal-passphrase")
     assert page.evaluate("Object.keys(sessionStorage).length") == 0
