@@ -20,20 +20,13 @@ from .build import Options, render_journal
 from .cache import EntryCache
 from .crypto import Keyring, SiteKeys, TamperedObject, unwrap
 from .errors import JournalError
-from .render import (
-    INDEX_PREFIX,
-    INDEX_SUFFIX,
-    SEARCH_INDEX,
-    collect_assets,
-    make_env,
-    template_dirs,
-)
+from .render import collect_assets, make_env, template_dirs
+from .search_index import MAIN, data_payload, is_search_file
 from .write import check_target, write_site
 
 SHELL_TEMPLATE = "publish/locked.html"
 UNLOCK_SCRIPT = "assets/unlock.js"
 PLAIN_PATHS = {"index.html"}  # where hosts look first; it is a shell like every other page
-SEALED_DATA = {SEARCH_INDEX}  # data scripts published as sealed objects
 ROBOTS = b"User-agent: *\nDisallow: /\n"
 NOT_FOUND = b"""<!DOCTYPE html>
 <html lang="en">
@@ -76,12 +69,18 @@ def make_linker(keys: SiteKeys):  # noqa: ANN201  # Callable[[str], str]
     return link
 
 
-def _plain(path: str, data: bytes) -> bytes:
-    """What gets sealed: the search index as bare JSON (search.js parses it after opening)."""
-    if path == SEARCH_INDEX:
-        assert data.startswith(INDEX_PREFIX) and data.endswith(INDEX_SUFFIX)
-        return data[len(INDEX_PREFIX) : -len(INDEX_SUFFIX)]
-    return data
+def search_bundle(pages: dict[str, bytes], link) -> bytes:  # noqa: ANN001
+    """Every search file as one JSON object {file name: its JSON}: the index is one sealed
+    object, opened in memory after unlocking. Parts are named as search.js will ask for
+    them: by the file name their link from the search page would have."""
+    parts = [
+        json.dumps(MAIN if path == MAIN else posixpath.basename(link(path))).encode()
+        + b":"
+        + data_payload(data)
+        for path, data in sorted(pages.items())
+        if is_search_file(path)
+    ]
+    return b'{"bundle":1,"files":{' + b",".join(parts) + b"}}"
 
 
 def _asset_prefix(object_id: str) -> str:
@@ -184,12 +183,15 @@ def publish(
         linker=link,
         assets=theme,
     )
-    at_published_paths = {
-        (link(path) if path.endswith(".html") or path in SEALED_DATA else path): _plain(path, data)
+    kept = {
+        path: data
         for path, data in rendered.pages.items()
-        if path != "404.html"
-        and (path.endswith(".html") or path in SEALED_DATA or path.startswith("assets/"))
+        if path != "404.html" and (path.endswith(".html") or path.startswith("assets/"))
     }
+    at_published_paths = {
+        (path if path.startswith("assets/") else link(path)): data for path, data in kept.items()
+    }
+    at_published_paths[link(MAIN)] = search_bundle(rendered.pages, link)
     files, resealed = seal_site(at_published_paths, keys, ring, root, out)
     written, removed = write_site(files, out)
     return PublishResult(len(rendered.journal.entries), len(files), written, removed, resealed)

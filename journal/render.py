@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import io
-import json
 import multiprocessing
 import os
 import pickle
@@ -25,7 +24,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
-from . import __version__, analytics, recall
+from . import __version__, analytics, recall, search_index
 from .analytics import domain_name
 from .entries import Entry
 from .errors import TemplateError
@@ -129,9 +128,6 @@ def month_path(month: str) -> str:
 
 
 SEARCH_PAGE = "search.html"
-SEARCH_INDEX = "search-index.js"  # a classic script, so search works from file:// too
-INDEX_PREFIX = b"window.__journalIndex = "
-INDEX_SUFFIX = b";\n"
 FEED = "feed.xml"
 FEED_SIZE = 50
 
@@ -364,8 +360,6 @@ class Renderer:
         )
 
     def render(self, job: PageJob) -> bytes:
-        if job.template == SEARCH_INDEX:
-            return self.search_index()
         here = self.linker(job.path)
 
         def url(target: str) -> str:
@@ -400,25 +394,35 @@ class Renderer:
             raise TemplateError(f"{where}:{line}: template error: {exc}") from exc
         return html.encode("utf-8")
 
-    def search_index(self) -> bytes:
-        """Every shown entry as one JSON row, newest first: [link from the search page, title,
-        date, kind, domain slug, tags, lesson, next, text]. Rows are cached like list items."""
+    def search_files(self) -> dict[str, bytes]:
+        """The search index files (see search_index.py); per-entry parts are cached."""
         here = self.linker(SEARCH_PAGE)
-        rows = []
-        for e in reversed(self.model.entries):
-            link = relative_url(here, self.linker(entry_path(e.id)))
-            key = ("search", e.path, e.digest, link)
+        names = self.common["domain_names"]
+
+        def link(path: str) -> str:
+            return relative_url(here, self.linker(path))
+
+        def terms_of(e: Entry) -> dict[str, int]:
+            key = ("terms", e.path, e.digest, names.get(e.domain))
+            terms = self.items.get(key)
+            if terms is None:
+                terms = self.items[key] = search_index.entry_terms(e, names.get(e.domain, ""))
+            return terms
+
+        def entry_link(e: Entry) -> str:
+            return link(entry_path(e.id))
+
+        def row_of(e: Entry) -> str:
+            target = link(entry_path(e.id))
+            key = ("row", e.path, e.digest, target)
             row = self.items.get(key)
             if row is None:
-                fields = [link, e.title, e.date.isoformat(), e.kind, e.domain, list(e.tags)]
-                fields += [e.lesson or "", e.next or "", e.text]
-                row = self.items[key] = Markup(
-                    json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
-                )
-            rows.append(row)
-        names = json.dumps(self.common["domain_names"], ensure_ascii=False, sort_keys=True)
-        body = '{"domains":' + names + ',"entries":[\n' + ",\n".join(rows) + "]}"
-        return INDEX_PREFIX + body.encode("utf-8") + INDEX_SUFFIX
+                row = self.items[key] = search_index.row(target, e)
+            return row
+
+        return search_index.build_index(
+            self.model.entries, names, terms_of, row_of, link, entry_link
+        )
 
     def _template(self, name: str) -> jinja2.Template:
         template = self.templates.get(name)
@@ -532,7 +536,6 @@ class Renderer:
         jobs.append(PageJob("404.html", "404.html", {}))
         names = tuple((d.slug, d.name) for d in m.domains)
         jobs.append(PageJob(SEARCH_PAGE, "search.html", {"domains": m.domains}, key=names))
-        jobs.append(PageJob(SEARCH_INDEX, SEARCH_INDEX, {}, key=("index", whole)))
         if not self.common["encrypted"]:
             feed = list(reversed(entries[-FEED_SIZE:]))
             jobs.append(PageJob(FEED, "feed.xml", {"entries": feed}, key=("feed", _identity(feed))))
@@ -625,6 +628,7 @@ def render_site(
             todo.append(job)
     for job, html in zip(todo, render_many(renderer, todo), strict=True):
         pages[job.path] = html
+    pages.update(renderer.search_files())
     pages.update(assets if assets is not None else collect_assets(journal.root))
     return RenderResult(pages, unchanged, fps, global_key)
 

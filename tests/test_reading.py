@@ -39,13 +39,13 @@ def test_search_finds_body_and_lesson_words_from_file_url(sample_site, page):
     base = (sample_site / "search.html").as_uri()
     # a word only in one entry's body
     page.goto(base + "?q=headwind")
-    page.wait_for_selector("#search-results li")
+    page.wait_for_selector("#search-results .snippet mark")  # snippets follow the titles
     assert results(page) == ["Tempo 2 x 15 minutes"]
     assert page.inner_text("#search-results mark") == "headwind"
     assert "headwind" in page.inner_text("#search-results .snippet")
     # a word only in a setback's lesson; the snippet then comes from the lesson
     page.goto(base + "?q=concessions")
-    page.wait_for_selector("#search-results li")
+    page.wait_for_selector("#search-results .snippet mark")
     assert results(page) == ["Gave away the payment terms too early"]
     assert "Trade concessions" in page.inner_text("#search-results .snippet")
 
@@ -72,7 +72,7 @@ def test_search_ranks_title_matches_first_and_filters(sample_site, page):
         ".every(e => e.textContent.includes('setback'))"
     )
     rows = page.evaluate("journalSearch('the', 'setback', 'spanish')")
-    assert rows and all(r[3] == "setback" and r[4] == "spanish" for r in rows)
+    assert rows and all(r[1] == "setback" and r[2] == "spanish" for r in rows)
     # the URL keeps the query, so a result list can be bookmarked
     assert "domain=spanish" in page.url and "kind=setback" in page.url
 

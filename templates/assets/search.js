@@ -1,10 +1,8 @@
-/* Evidence Journal search: an in-memory index (search-index.js, a classic script so it
-   works from file://; sealed in an encrypted publish), ranked, filtered, highlighted.
-   On every page it only makes "/" focus the search box. */
+/* Evidence Journal search over the sharded index described in journal/search_index.py:
+   classic scripts loaded on demand (so it works from file://), sealed objects opened in
+   memory in an encrypted publish. On every other page it only makes "/" focus the box. */
 (function () {
   "use strict";
-  var MAX = 50;
-  var FIELDS = { link: 0, title: 1, date: 2, kind: 3, domain: 4, tags: 5, lesson: 6, next: 7, text: 8 };
 
   document.addEventListener("keydown", function (event) {
     if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
@@ -17,77 +15,119 @@
   var form = document.getElementById("search-form");
   if (!form) return;
 
-  function loadIndex() {
-    if (window.__journalIndex) return Promise.resolve(window.__journalIndex);
-    var sealed = window.__journalSealed && Object.keys(window.__journalSealed)[0];
-    if (sealed && window.journalOpenSealed) {
-      return window.journalOpenSealed(sealed).then(function (text) { return JSON.parse(text); });
+  var PAGE = 20, WORD = /[\p{L}\p{N}\p{M}_]+/gu;
+  var R = { link: 0, title: 1, date: 2, kind: 3, domain: 4, tags: 5, lesson: 6, next: 7, text: 8 };
+  var store = window.__journalSearch = window.__journalSearch || {};
+
+  /* One data file: a classic script (file:// has no fetch) that stores its JSON under its
+     name; in an encrypted publish it holds a sealed object, opened with this session's key. */
+  function base(path) { return path.split("/").pop(); }
+  function sealedId(path) {
+    var sealed = window.__journalSealed || {};
+    return Object.keys(sealed).filter(function (k) { return base(k) === base(path); })[0];
+  }
+  function settle(name, path) {
+    if (name in store) return Promise.resolve(store[name]);
+    var id = sealedId(path);
+    if (id && window.journalOpenSealed) {
+      return window.journalOpenSealed(id).then(function (text) {
+        var data = JSON.parse(text);
+        if (data.bundle) { for (var f in data.files) store[f] = data.files[f]; return store[name]; }
+        return (store[name] = data);
+      });
     }
-    return Promise.reject(new Error("no search index"));
+    return Promise.reject(new Error("missing " + name));
+  }
+  var loading = {}, bust = "";
+  function load(name, path) {
+    if (name in store || sealedId(path)) return settle(name, path);
+    if (!loading[name]) {
+      loading[name] = new Promise(function (resolve, reject) {
+        var s = document.createElement("script");
+        s.src = path + bust;
+        s.onload = function () { settle(name, path).then(resolve, reject); };
+        s.onerror = function () { reject(new Error("cannot load " + path)); };
+        document.head.appendChild(s);
+      });
+    }
+    return loading[name];
+  }
+  function loadMain() {
+    var el = document.querySelector("script[data-search-index]");
+    return load("search-index.js", el ? el.getAttribute("src") : "search-index.js");
   }
 
-  /* Lower-cased copies of the searchable fields, made once per index. */
-  function prepare(index) {
-    return index.entries.map(function (row) {
-      return {
-        row: row,
-        title: row[FIELDS.title].toLowerCase(),
-        lesson: row[FIELDS.lesson].toLowerCase(),
-        next: row[FIELDS.next].toLowerCase(),
-        meta: (row[FIELDS.domain] + " " + (index.domains[row[FIELDS.domain]] || "") + " " +
-               row[FIELDS.tags].join(" ")).toLowerCase(),
-        text: row[FIELDS.text].toLowerCase()
-      };
+  function terms(query) { return (query.toLowerCase().match(WORD) || []); }
+
+  /* word prefix -> {entry number: best score}, from the shards that can hold it */
+  function lookup(index, term) {
+    var k = index.keyLength, keys = Object.keys(index.shards).filter(function (key) {
+      return term.length >= k ? key === term.slice(0, k) : key.slice(0, term.length) === term;
+    });
+    return Promise.all(keys.map(function (key) {
+      return load(base(index.shards[key]), index.shards[key]);
+    })).then(function (shards) {
+      var found = {};
+      shards.forEach(function (shard) {
+        for (var word in shard) {
+          if (word.lastIndexOf(term, 0) !== 0) continue;
+          var p = shard[word];
+          for (var i = 0; i < p.length; i += 2) {
+            if (!(found[p[i]] >= p[i + 1])) found[p[i]] = p[i + 1];
+          }
+        }
+      });
+      return found;
     });
   }
 
-  function terms(query) {
-    return query.toLowerCase().split(/\s+/).filter(function (t) { return t.length > 0; });
+  /* Every term must match the start of a word; title and lesson matches rank first, then
+     the most recent (entries are numbered oldest first). */
+  function search(index, query, kind, domain) {
+    var words = terms(query);
+    if (!words.length) return Promise.resolve({ words: [], hits: [] });
+    var dom = domain ? index.domainList.indexOf(domain) : -1;
+    return Promise.all(words.map(function (w) { return lookup(index, w); })).then(function (maps) {
+      var hits = [];
+      for (var n in maps[0]) {
+        var num = +n, score = 0, ok = true;
+        if (kind && index.kinds[num] !== (kind === "win" ? "w" : "s")) continue;
+        if (domain && index.domainOf[num] !== dom) continue;
+        for (var m = 0; m < maps.length && ok; m++) {
+          if (maps[m][n] === undefined) ok = false; else score += maps[m][n];
+        }
+        if (ok) hits.push([num, score]);
+      }
+      hits.sort(function (a, b) { return b[1] - a[1] || b[0] - a[0]; });
+      return { words: words, hits: hits };
+    });
   }
 
-  /* Every term must occur somewhere; title and lesson matches rank first, then recency
-     (the index is newest first and the sort is stable). */
-  function search(items, query, kind, domain) {
-    var words = terms(query), hits = [];
-    for (var i = 0; i < items.length; i++) {
-      var it = items[i], row = it.row, score = 0, ok = true;
-      if (kind && row[FIELDS.kind] !== kind) continue;
-      if (domain && row[FIELDS.domain] !== domain) continue;
-      for (var w = 0; w < words.length && ok; w++) {
-        var word = words[w], s = 0;
-        if (it.title.indexOf(word) >= 0) s += 100;
-        if (it.lesson.indexOf(word) >= 0) s += 100;
-        if (it.meta.indexOf(word) >= 0) s += 10;
-        if (it.next.indexOf(word) >= 0) s += 5;
-        if (it.text.indexOf(word) >= 0) s += 1;
-        if (s === 0) ok = false;
-        score += s;
-      }
-      if (ok) hits.push({ item: it, score: score });
-    }
-    hits.sort(function (a, b) { return b.score - a.score; });
-    return { words: words, hits: hits };
+  function rows(index, numbers) {
+    var chunks = {};
+    numbers.forEach(function (n) { chunks[Math.floor(n / index.chunk)] = true; });
+    return Promise.all(Object.keys(chunks).map(function (c) {
+      return load(base(index.docs[c]), index.docs[c]).then(function (list) { return [+c, list]; });
+    })).then(function (loaded) {
+      var byChunk = {};
+      loaded.forEach(function (pair) { byChunk[pair[0]] = pair[1]; });
+      return numbers.map(function (n) { return byChunk[Math.floor(n / index.chunk)][n % index.chunk]; });
+    });
   }
 
   /* A stretch of text around the first match, with every term marked. */
-  function snippet(it, words) {
-    var source = it.row[FIELDS.text], lower = it.text;
-    var fields = [[it.lesson, FIELDS.lesson], [it.next, FIELDS.next]];
-    for (var f = 0; f < fields.length; f++) {
-      for (var w = 0; w < words.length; w++) {
-        if (fields[f][0].indexOf(words[w]) >= 0 && lower.indexOf(words[w]) < 0) {
-          source = it.row[fields[f][1]]; lower = fields[f][0];
-        }
-      }
-    }
-    var at = -1;
-    for (var k = 0; k < words.length; k++) {
-      var p = lower.indexOf(words[k]);
-      if (p >= 0 && (at < 0 || p < at)) at = p;
-    }
+  function snippet(row, words) {
+    var source = row[R.text];
+    [row[R.lesson], row[R.next]].forEach(function (field) {
+      var low = field.toLowerCase();
+      words.forEach(function (w) {
+        if (low.indexOf(w) >= 0 && source.toLowerCase().indexOf(w) < 0) source = field;
+      });
+    });
+    var lower = source.toLowerCase(), at = -1;
+    words.forEach(function (w) { var p = lower.indexOf(w); if (p >= 0 && (at < 0 || p < at)) at = p; });
     var start = Math.max(0, at - 60), end = Math.min(source.length, Math.max(at, 0) + 160);
-    var text = (start > 0 ? "…" : "") + source.slice(start, end) + (end < source.length ? "…" : "");
-    return mark(text, words);
+    return mark((start > 0 ? "…" : "") + source.slice(start, end) + (end < source.length ? "…" : ""), words);
   }
 
   function mark(text, words, into) {
@@ -96,9 +136,7 @@
       var best = -1, len = 0;
       for (var w = 0; w < words.length; w++) {
         var p = lower.indexOf(words[w], i);
-        if (p >= 0 && (best < 0 || p < best || (p === best && words[w].length > len))) {
-          best = p; len = words[w].length;
-        }
+        if (p >= 0 && (best < 0 || p < best || (p === best && words[w].length > len))) { best = p; len = words[w].length; }
       }
       if (best < 0) { out.appendChild(document.createTextNode(text.slice(i))); break; }
       if (best > i) out.appendChild(document.createTextNode(text.slice(i, best)));
@@ -115,37 +153,58 @@
   var domainBox = document.getElementById("search-domain");
   var status = document.getElementById("search-status");
   var list = document.getElementById("search-results");
+  var more = document.getElementById("search-more");
   var params = new URLSearchParams(location.search);
   q.value = params.get("q") || "";
   kindBox.value = params.get("kind") || "";
   domainBox.value = params.get("domain") || "";
-  var items = null, domains = {};
+  var index = null, current = null, shown = 0, generation = 0;
+
+  /* A result's line comes from the main index at once; its snippet when its text arrives. */
+  function item(n, words) {
+    var li = document.createElement("li"), a = document.createElement("a");
+    var kind = index.kinds[n] === "w" ? "win" : "setback", slug = index.domainList[index.domainOf[n]];
+    li.className = kind;
+    a.href = index.links[n];
+    mark(index.titles[n], words, a);
+    var meta = document.createElement("span");
+    meta.className = "meta";
+    meta.textContent = " " + index.dates[n] + " · " + kind + " · " + (index.domains[slug] || slug);
+    var p = document.createElement("p");
+    p.className = "snippet";
+    li.appendChild(a); li.appendChild(meta); li.appendChild(p);
+    return li;
+  }
+
+  function showMore() {
+    var mine = generation, result = current, page = result.hits.slice(shown, shown + PAGE);
+    var numbers = page.map(function (h) { return h[0]; });
+    var items = numbers.map(function (n) { return list.appendChild(item(n, result.words)); });
+    shown += numbers.length;
+    more.hidden = shown >= result.hits.length;
+    return rows(index, numbers).then(function (found) {
+      if (mine !== generation) return;
+      found.forEach(function (row, i) { items[i].lastChild.appendChild(snippet(row, result.words)); });
+    });
+  }
 
   function show() {
-    list.textContent = "";
-    if (!items) return;
-    var query = q.value.trim();
-    if (!query) { status.textContent = "Type a word to search " + items.length + " entries."; return; }
-    var result = search(items, query, kindBox.value, domainBox.value), hits = result.hits;
-    status.textContent = hits.length === 0 ? "No entries match." :
-      hits.length + (hits.length === 1 ? " entry matches" : " entries match") +
-      (hits.length > MAX ? "; the first " + MAX + " are shown." : ".");
-    for (var i = 0; i < Math.min(hits.length, MAX); i++) {
-      var it = hits[i].item, row = it.row, li = document.createElement("li");
-      li.className = row[FIELDS.kind];
-      var a = document.createElement("a");
-      a.href = row[FIELDS.link];
-      mark(row[FIELDS.title], result.words, a);
-      var meta = document.createElement("span");
-      meta.className = "meta";
-      meta.textContent = " " + row[FIELDS.date] + " · " + (row[FIELDS.kind] === "win" ? "win" : "setback") +
-        " · " + (domains[row[FIELDS.domain]] || row[FIELDS.domain]);
-      var p = document.createElement("p");
-      p.className = "snippet";
-      p.appendChild(snippet(it, result.words));
-      li.appendChild(a); li.appendChild(meta); li.appendChild(p);
-      list.appendChild(li);
+    if (!index) return Promise.resolve();
+    var mine = ++generation, query = q.value.trim();
+    if (!query) {
+      list.textContent = ""; more.hidden = true;
+      status.textContent = "Type a word to search " + index.count + " entries.";
+      return Promise.resolve();
     }
+    return search(index, query, kindBox.value, domainBox.value).then(function (result) {
+      if (mine !== generation) return;
+      current = result; shown = 0; list.textContent = "";
+      var n = result.hits.length;
+      status.textContent = n === 0 ? "No entries match." : n + (n === 1 ? " entry matches." : " entries match.");
+      var snippets = showMore();
+      window.__journalAnswered = performance.now(); /* ranked results on screen */
+      return snippets;
+    });
   }
 
   function update() {
@@ -155,23 +214,40 @@
     if (domainBox.value) next.set("domain", domainBox.value);
     var query = next.toString();
     try { history.replaceState(null, "", query ? "?" + query : location.pathname); } catch (e) { /* file:// */ }
-    show();
+    return show();
   }
 
   form.addEventListener("submit", function (event) { event.preventDefault(); update(); });
   q.addEventListener("input", update);
   kindBox.addEventListener("change", update);
   domainBox.addEventListener("change", update);
+  more.addEventListener("click", function () { showMore(); });
   status.textContent = "Loading the index…";
-  loadIndex().then(function (index) {
-    domains = index.domains;
-    items = prepare(index);
-    show();
-    window.__journalSearchReady = performance.now(); /* ms since navigation began */
+  loadMain().then(function (main) {
+    index = main;
+    return show();
+  }).then(function () {
+    window.__journalSearchReady = performance.now(); /* ms since navigation: snippets too */
   }, function () {
     status.textContent = "The search index could not be loaded.";
   });
-  window.journalSearch = function (query, kind, domain) {  /* for tests and the benchmark */
-    return search(items, query, kind || "", domain || "").hits.map(function (h) { return h.item.row; });
+  /* For tests and the benchmark: [title, kind, domain] of the hits (all, or the first
+     `limit`), best first, from the main file and the shards (no snippets); after
+     journalSearchReset() every file is read from disk again. */
+  window.journalSearch = function (query, kind, domain, limit) {
+    return (index ? Promise.resolve(index) : loadMain()).then(function (main) {
+      index = main;
+      return search(index, query, kind || "", domain || "");
+    }).then(function (result) {
+      return (limit ? result.hits.slice(0, limit) : result.hits).map(function (h) {
+        var n = h[0];
+        return [index.titles[n], index.kinds[n] === "w" ? "win" : "setback", index.domainList[index.domainOf[n]]];
+      });
+    });
+  };
+  window.journalSearchReset = function () {
+    if (window.__journalSealed) return;  /* the sealed bundle is opened once per page */
+    for (var k in store) delete store[k];
+    loading = {}; index = null; bust = "?reload=" + Date.now();
   };
 })();

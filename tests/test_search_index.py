@@ -1,0 +1,117 @@
+"""The sharded search index, in Python: scores, shards and what a new entry changes."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from journal.entries import Entry
+from journal.search_index import (
+    CHUNK,
+    build_index,
+    data_payload,
+    data_script,
+    entry_terms,
+    row,
+)
+
+
+def make(n: int, title: str, text: str, kind: str = "win", **kw) -> Entry:
+    return Entry(
+        id=f"e{n}",
+        path=f"entries/e{n}.md",
+        date=date(2026, 1, 1 + n),
+        time=None,
+        kind=kind,
+        domain=kw.get("domain", "running"),
+        domain_label="Running",
+        title=title,
+        tags=tuple(kw.get("tags", ())),
+        difficulty=None,
+        confidence=None,
+        source="mastery",
+        attribution=None,
+        lesson=kw.get("lesson"),
+        next=None,
+        follows=None,
+        draft=False,
+        private=False,
+        body_html="",
+        text=text,
+        digest=f"d{n}:{title}:{text}",
+    )
+
+
+def index_of(entries):
+    return build_index(
+        entries,
+        {"running": "Running"},
+        lambda e: entry_terms(e, "Running"),
+        lambda e: row(f"entries/{e.id}.html", e),
+        lambda path: path,
+        lambda e: f"entries/{e.id}.html",
+    )
+
+
+def payload(files, path):
+    return json.loads(data_payload(files[path]))
+
+
+def test_terms_add_up_the_weights_of_the_fields_holding_them():
+    e = make(0, "Morning run", "Ran before work. Ran again.", tags=["easy"])
+    # title 100; domain slug, name and tags 10; text 1 (once, however often it occurs)
+    assert entry_terms(e, "Running") == {
+        "morning": 100,
+        "run": 100,
+        "running": 10,
+        "easy": 10,
+        "ran": 1,
+        "before": 1,
+        "work": 1,
+        "again": 1,
+    }
+    s = make(1, "Missed the run", "Overslept, the run was gone.", "setback", lesson="Sleep early")
+    terms = entry_terms(s, "Running")
+    assert terms["run"] == 101 and terms["the"] == 101 and terms["sleep"] == 100
+
+
+def test_shards_hold_postings_of_entry_number_and_score():
+    entries = [
+        make(0, "Morning run", "Ran before work."),
+        make(1, "Missed the run", "Overslept.", "setback", lesson="Sleep early"),
+    ]
+    files = index_of(entries)
+    main = payload(files, "search-index.js")
+    assert main["keyLength"] == 1 and main["count"] == 2
+    assert main["kinds"] == "ws" and main["titles"] == ["Morning run", "Missed the run"]
+    assert main["links"] == ["entries/e0.html", "entries/e1.html"]
+    assert main["domainOf"] == [0, 0] and main["domainList"] == ["running"]
+    shard_r = payload(files, main["shards"]["r"])
+    assert shard_r == {"ran": [0, 1], "run": [0, 100, 1, 100], "running": [0, 10, 1, 10]}
+    assert main["shards"]["r"] == "search/w-72.js"  # "r" as UTF-8 hex
+    docs = payload(files, main["docs"][0])
+    assert [d[1] for d in docs] == ["Morning run", "Missed the run"]
+    assert docs[1][6] == "Sleep early" and docs[1][8] == "Overslept."
+
+
+def test_a_new_entry_changes_its_shards_the_last_chunk_and_the_main_file_only():
+    old = [make(i, f"Entry {i}", "steady pace") for i in range(CHUNK + 2)]
+    before = index_of(old)
+    after = index_of([*old, make(CHUNK + 2, "Hill repeats", "steady legs")])
+    changed = {p for p in after if after[p] != before.get(p)}
+    main = payload(after, "search-index.js")
+    assert changed == {
+        "search-index.js",
+        main["docs"][1],  # the chunk of entries 10-12
+        main["shards"]["h"],  # hill
+        main["shards"]["r"],  # repeats, and "running" (the domain) gained a posting
+        main["shards"]["s"],  # steady
+        main["shards"]["l"],  # legs (a new shard)
+    }
+    assert main["docs"][0] not in changed
+
+
+def test_data_scripts_round_trip():
+    script = data_script("w-72.js", '{"a":[1,2]}')
+    assert script.startswith(b"(window.__journalSearch")
+    assert data_payload(script) == b'{"a":[1,2]}'
