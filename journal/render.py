@@ -394,10 +394,14 @@ class Renderer:
             raise TemplateError(f"{where}:{line}: template error: {exc}") from exc
         return html.encode("utf-8")
 
-    def search_files(self) -> dict[str, bytes]:
-        """The search index files (see search_index.py); per-entry parts are cached."""
+    def search_files(self) -> dict[str, tuple[bytes, str]]:
+        """The search index files with their fingerprints (see search_index.py)."""
         here = self.linker(SEARCH_PAGE)
         names = self.common["domain_names"]
+        context = (here, self.linker("search/x.js"), tuple(sorted(names.items())))
+        indexer = self.items.get(("search-indexer", context))
+        if indexer is None:
+            indexer = self.items[("search-indexer", context)] = search_index.SearchIndexer()
 
         def link(path: str) -> str:
             return relative_url(here, self.linker(path))
@@ -409,20 +413,14 @@ class Renderer:
                 terms = self.items[key] = search_index.entry_terms(e, names.get(e.domain, ""))
             return terms
 
-        def entry_link(e: Entry) -> str:
-            return link(entry_path(e.id))
-
         def row_of(e: Entry) -> str:
-            target = link(entry_path(e.id))
-            key = ("row", e.path, e.digest, target)
+            key = ("row", e.path, e.digest, context)
             row = self.items.get(key)
             if row is None:
-                row = self.items[key] = search_index.row(target, e)
+                row = self.items[key] = search_index.row(link(entry_path(e.id)), e)
             return row
 
-        return search_index.build_index(
-            self.model.entries, names, terms_of, row_of, link, entry_link
-        )
+        return indexer.build(self.model.entries, names, terms_of, row_of, link, context)
 
     def _template(self, name: str) -> jinja2.Template:
         template = self.templates.get(name)
@@ -628,7 +626,12 @@ def render_site(
             todo.append(job)
     for job, html in zip(todo, render_many(renderer, todo), strict=True):
         pages[job.path] = html
-    pages.update(renderer.search_files())
+    for path, (data, fp) in renderer.search_files().items():
+        fps[path] = fp
+        if use_memo and memo.unchanged(out, path, fp):  # type: ignore[union-attr,arg-type]
+            unchanged.add(path)
+        else:
+            pages[path] = data
     pages.update(assets if assets is not None else collect_assets(journal.root))
     return RenderResult(pages, unchanged, fps, global_key)
 

@@ -21,6 +21,7 @@ encrypted publish seals the JSON instead (journal/publish.py).
 from __future__ import annotations
 
 import json
+import os
 import posixpath
 import re
 from collections import defaultdict
@@ -84,57 +85,149 @@ def _dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+def _postings(words: dict[str, dict[int, int]]) -> str:
+    return _dumps({w: [x for n in sorted(p) for x in (n, p[n])] for w, p in sorted(words.items())})
+
+
+class SearchIndexer:
+    """Builds the index files, and keeps them so the next build redoes only what changed.
+
+    An edit that leaves every entry where it was (a body or title edit) updates the
+    postings of the words whose score changed and re-dumps only their shards; anything
+    else (an entry added, removed or moved, another linker or domain list) starts over.
+    `files()` gives each file with a fingerprint that changes exactly when its bytes do,
+    so the page memo can skip writing (and even comparing) the unchanged ones.
+    """
+
+    def __init__(self) -> None:
+        self.token = os.urandom(6).hex()  # fingerprints never match another process's
+        self.context: tuple | None = None
+        self.ids: list[tuple[str, str]] = []
+        self.terms: list[dict[str, int]] = []
+        self.k = 0
+        self.shards: dict[str, dict[str, dict[int, int]]] = {}
+        self.chunks: dict[int, tuple[str, ...]] = {}
+        self.out: dict[str, bytes] = {}
+        self.versions: dict[str, int] = {}
+        self.links: dict[str, str] = {}
+
+    def _put(self, path: str, data: bytes) -> None:
+        if self.out.get(path) != data:
+            self.out[path] = data
+            self.versions[path] = self.versions.get(path, 0) + 1
+
+    def build(
+        self,
+        entries: Sequence[Entry],
+        domain_names: dict[str, str],
+        terms_of: Callable[[Entry], dict[str, int]],
+        row_of: Callable[[Entry], str],
+        link: Callable[[str], str],
+        context: tuple,
+    ) -> dict[str, tuple[bytes, str]]:
+        """All search files: output path -> (bytes, fingerprint). `entries` oldest first;
+        `row_of` gives an entry's JSON row, `link` a path relative to the search page."""
+        ids = [(e.path, e.digest) for e in entries]
+        terms = [terms_of(e) for e in entries]
+        k = key_length(sum(len(t) for t in terms))
+        same = (
+            context == self.context
+            and k == self.k
+            and len(ids) == len(self.ids)
+            and all(a[0] == b[0] for a, b in zip(ids, self.ids, strict=True))
+        )
+        if same:
+            dirty = self._update(ids, terms, k)
+        else:
+            self.links = {}
+            self.chunks = {}
+            self.shards = {}
+            for n, t in enumerate(terms):
+                for word, score in t.items():
+                    self.shards.setdefault(word[:k], {}).setdefault(word, {})[n] = score
+            dirty = set(self.shards)
+        self.context, self.ids, self.terms, self.k = context, ids, terms, k
+        for key in dirty:
+            words = self.shards.get(key)
+            path = shard_path(key)
+            if words:
+                self._put(path, data_script(posixpath.basename(path), _postings(words)))
+            else:
+                self.shards.pop(key, None)
+        wanted = {shard_path(key) for key in self.shards}
+        for start in range(0, len(entries), CHUNK):
+            c = start // CHUNK
+            rows = tuple(row_of(e) for e in entries[start : start + CHUNK])
+            path = chunk_path(c)
+            wanted.add(path)
+            if self.chunks.get(c) != rows or path not in self.out:
+                self.chunks[c] = rows
+                self._put(path, data_script(posixpath.basename(path), "[" + ",\n".join(rows) + "]"))
+        self._put(MAIN, data_script(MAIN, self._main(entries, domain_names, link)))
+        wanted.add(MAIN)
+        for path in set(self.out) - wanted:
+            del self.out[path]
+        return {
+            path: (data, f"search:{self.token}:{self.versions[path]}")
+            for path, data in self.out.items()
+        }
+
+    def _update(self, ids: list[tuple[str, str]], terms: list[dict[str, int]], k: int) -> set[str]:
+        dirty: set[str] = set()
+        for n, (new_id, old_id) in enumerate(zip(ids, self.ids, strict=True)):
+            if new_id == old_id:
+                continue
+            old, new = self.terms[n], terms[n]
+            for word, score in old.items():
+                if new.get(word) != score:
+                    postings = self.shards[word[:k]][word]
+                    del postings[n]
+                    if not postings:
+                        del self.shards[word[:k]][word]
+                    dirty.add(word[:k])
+            for word, score in new.items():
+                if old.get(word) != score:
+                    self.shards.setdefault(word[:k], {}).setdefault(word, {})[n] = score
+                    dirty.add(word[:k])
+        return dirty
+
+    def _link(self, link: Callable[[str], str], path: str) -> str:
+        found = self.links.get(path)
+        if found is None:
+            found = self.links[path] = link(path)
+        return found
+
+    def _main(self, entries: Sequence[Entry], domain_names: dict[str, str], link) -> str:  # noqa: ANN001
+        slugs = sorted(domain_names)
+        slot = {s: i for i, s in enumerate(slugs)}
+        main = {
+            "version": 2,
+            "count": len(entries),
+            "chunk": CHUNK,
+            "keyLength": self.k,
+            "domains": {s: domain_names[s] for s in slugs},
+            "domainList": slugs,
+            "kinds": "".join("w" if e.is_win else "s" for e in entries),
+            "titles": [e.title for e in entries],
+            "dates": [e.date.isoformat() for e in entries],
+            "links": [self._link(link, f"entries/{e.id}.html") for e in entries],  # entry_path
+            "domainOf": [slot.get(e.domain, -1) for e in entries],
+            "shards": {key: self._link(link, shard_path(key)) for key in sorted(self.shards)},
+            "docs": [self._link(link, chunk_path(c)) for c in range(-(-len(entries) // CHUNK))],
+        }
+        return _dumps(main)
+
+
 def build_index(
     entries: Sequence[Entry],
     domain_names: dict[str, str],
     terms_of: Callable[[Entry], dict[str, int]],
     row_of: Callable[[Entry], str],
     link: Callable[[str], str],
-    entry_link: Callable[[Entry], str],
 ) -> dict[str, bytes]:
-    """All search files, by output path. `entries` oldest first; `row_of` gives an entry's
-    JSON row for the chunks, `link` a file's path relative to the search page."""
-    slugs = sorted(domain_names)
-    slot = {s: i for i, s in enumerate(slugs)}
-    per_entry = [terms_of(e) for e in entries]
-    total = sum(len(t) for t in per_entry)
-    k = key_length(total)
-    shards: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for n, terms in enumerate(per_entry):
-        for word, score in terms.items():
-            shards[word[:k]][word] += (n, score)
-    files: dict[str, bytes] = {}
-    shard_links = {}
-    for key in sorted(shards):
-        words = shards[key]
-        path = shard_path(key)
-        files[path] = data_script(
-            posixpath.basename(path), _dumps({w: words[w] for w in sorted(words)})
-        )
-        shard_links[key] = link(path)
-    chunk_links = []
-    for start in range(0, len(entries), CHUNK):
-        path = chunk_path(start // CHUNK)
-        rows = ",\n".join(row_of(e) for e in entries[start : start + CHUNK])
-        files[path] = data_script(posixpath.basename(path), "[" + rows + "]")
-        chunk_links.append(link(path))
-    main = {
-        "version": 2,
-        "count": len(entries),
-        "chunk": CHUNK,
-        "keyLength": k,
-        "domains": {s: domain_names[s] for s in slugs},
-        "domainList": slugs,
-        "kinds": "".join("w" if e.is_win else "s" for e in entries),
-        "titles": [e.title for e in entries],
-        "dates": [e.date.isoformat() for e in entries],
-        "links": [entry_link(e) for e in entries],
-        "domainOf": [slot.get(e.domain, -1) for e in entries],
-        "shards": shard_links,
-        "docs": chunk_links,
-    }
-    files[MAIN] = data_script(MAIN, _dumps(main))
-    return files
+    """The files of a fresh index, without fingerprints."""
+    built = SearchIndexer().build(entries, domain_names, terms_of, row_of, link, ())
+    return {path: data for path, (data, _fp) in built.items()}
 
 
 def row(link: str, e: Entry) -> str:

@@ -8,11 +8,13 @@ from datetime import date
 from journal.entries import Entry
 from journal.search_index import (
     CHUNK,
+    SearchIndexer,
     build_index,
     data_payload,
     data_script,
     entry_terms,
     row,
+    shard_path,
 )
 
 
@@ -49,7 +51,6 @@ def index_of(entries):
         lambda e: entry_terms(e, "Running"),
         lambda e: row(f"entries/{e.id}.html", e),
         lambda path: path,
-        lambda e: f"entries/{e.id}.html",
     )
 
 
@@ -109,6 +110,48 @@ def test_a_new_entry_changes_its_shards_the_last_chunk_and_the_main_file_only():
         main["shards"]["l"],  # legs (a new shard)
     }
     assert main["docs"][0] not in changed
+
+
+def test_the_incremental_indexer_gives_what_a_fresh_one_gives():
+    """Edits that keep every entry in place are applied to the kept postings; the files
+    must be byte-identical to a fresh build's, and only changed files get a new fingerprint."""
+    indexer = SearchIndexer()
+
+    def run(entries):
+        return indexer.build(
+            entries,
+            {"running": "Running"},
+            lambda e: entry_terms(e, "Running"),
+            lambda e: row(f"entries/{e.id}.html", e),
+            lambda path: path,
+            (),
+        )
+
+    entries = [make(i, f"Entry {i}", "steady pace") for i in range(CHUNK + 2)]
+    first = run(entries)
+    entries[3] = make(3, "Entry 3", "quick pace, then zebra strides")  # body edit
+    entries[11] = make(11, "Renamed", "steady pace")  # title edit
+    second = run(entries)
+    assert {p: d for p, (d, _) in second.items()} == index_of(entries)
+    changed = {p for p in second if second[p][1] != first.get(p, (None, None))[1]}
+    main = payload(index_of(entries), "search-index.js")
+    assert changed == {
+        "search-index.js",  # the title
+        main["docs"][0],
+        main["docs"][1],
+        main["shards"]["q"],  # quick (new)
+        main["shards"]["z"],  # zebra (a new shard)
+        main["shards"]["s"],  # steady left entry 3; strides arrived
+        main["shards"]["t"],  # then
+        main["shards"]["e"],  # "entry" left entry 11's title
+        main["shards"]["r"],  # renamed
+        main["shards"]["1"],  # "11" left with the old title
+    }
+    # removing the last word of a shard removes its file
+    entries[3] = make(3, "Entry 3", "steady pace")
+    third = run(entries)
+    assert shard_path("z") not in third and shard_path("q") not in third
+    assert {p: d for p, (d, _) in third.items()} == index_of(entries)
 
 
 def test_data_scripts_round_trip():
