@@ -306,6 +306,9 @@ def templates_digest(root: Path) -> str:
     return h.hexdigest()
 
 
+_ENTRY_KEYED = ("entry", "followed_by", "follows", "counter_evidence")
+
+
 class Renderer:
     """Turns the model into page jobs and jobs into bytes; links are relative to each page."""
 
@@ -378,6 +381,20 @@ class Renderer:
                 )
             return html
 
+        def setback_item(e: Entry, applied: list[Entry]) -> Markup:
+            """One setback of the failure log, cached like entry_item (the log is long)."""
+            link = url(entry_path(e.id))
+            applied_links = tuple((a.id, a.title, url(entry_path(a.id))) for a in applied)
+            key = (self.common_key, "setback", e.path, e.digest, link, applied_links)
+            html = self.items.get(key)
+            if html is None:
+                html = self.items[key] = Markup(
+                    self._template("_setback_item.html").render(
+                        **self.common, e=e, link=link, applied=applied_links
+                    )
+                )
+            return html
+
         try:
             html = self._template(job.template).render(
                 **self.common,
@@ -387,6 +404,7 @@ class Renderer:
                 page_path=job.path,
                 url=url,
                 entry_item=entry_item,
+                setback_item=setback_item,
             )
         except jinja2.TemplateError as exc:
             where = getattr(exc, "filename", None) or job.template
@@ -445,7 +463,9 @@ class Renderer:
                 "follows": m.by_id.get(e.follows) if e.follows else None,
                 "counter_evidence": ev.counter_evidence_for(e) if ev is not None else [],
             }
-            key = tuple(_identity(v) for v in context.values())
+            # neighbours show only their title: a body edit must not re-render them
+            near = tuple((n.id, n.title) if n else None for n in (context["prev"], context["next"]))
+            key = (near, *(_identity(context[k]) for k in _ENTRY_KEYED))
             jobs.append(PageJob(entry_path(e.id), "entry.html", context, key=key))
         for d in m.domains:
             context: dict[str, Any] = {"domain": d}
