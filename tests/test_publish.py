@@ -345,6 +345,9 @@ def test_browser_unlocks_navigates_and_locks(tmp_path, page):
     unlock(page)
     page.wait_for_selector("#journal-lock")
     assert "Zebracorn again" in page.inner_text("main")
+    # the charts came along: the home page's heatmap, drawn with the site's stylesheet
+    assert page.eval_on_selector_all("svg.chart rect", "r => r.length") > 300
+    assert page.eval_on_selector(".site-header", "e => getComputedStyle(e).display") == "flex"
     stored = page.evaluate("Object.keys(sessionStorage)")
     assert len(stored) == 1 and stored[0].startswith("evidence-journal:")
     assert PASS not in page.evaluate("JSON.stringify(sessionStorage)")
