@@ -13,6 +13,7 @@ from .cache import CACHE_DIR, EntryCache
 from .errors import Problem
 from .loader import Journal, load_journal
 from .render import PageMemo, make_env, render_site
+from .search_index import SearchIndexer
 from .write import check_target, write_site
 
 
@@ -112,7 +113,7 @@ def load_memo(root: Path) -> PageMemo:
     try:
         with open(_memo_path(root), "rb") as fh:
             memo = pickle.load(fh)
-        if isinstance(memo, PageMemo):
+        if isinstance(memo, PageMemo) and isinstance(getattr(memo, "search", None), SearchIndexer):
             return memo
     except Exception:  # noqa: BLE001
         pass

@@ -412,24 +412,19 @@ class Renderer:
             raise TemplateError(f"{where}:{line}: template error: {exc}") from exc
         return html.encode("utf-8")
 
-    def search_files(self) -> dict[str, tuple[bytes, str]]:
-        """The search index files with their fingerprints (see search_index.py)."""
+    def search_files(
+        self, indexer: search_index.SearchIndexer
+    ) -> tuple[dict[str, str], Callable[[str], bytes]]:
+        """The search index files' fingerprints, and their bytes on demand."""
         here = self.linker(SEARCH_PAGE)
         names = self.common["domain_names"]
         context = (here, self.linker("search/x.js"), tuple(sorted(names.items())))
-        indexer = self.items.get(("search-indexer", context))
-        if indexer is None:
-            indexer = self.items[("search-indexer", context)] = search_index.SearchIndexer()
 
         def link(path: str) -> str:
             return relative_url(here, self.linker(path))
 
         def terms_of(e: Entry) -> dict[str, int]:
-            key = ("terms", e.path, e.digest, names.get(e.domain))
-            terms = self.items.get(key)
-            if terms is None:
-                terms = self.items[key] = search_index.entry_terms(e, names.get(e.domain, ""))
-            return terms
+            return search_index.entry_terms(e, names.get(e.domain, ""))
 
         def row_of(e: Entry) -> str:
             key = ("row", e.path, e.digest, context)
@@ -571,6 +566,7 @@ class PageMemo:
         self.out: str = ""
         self.global_key: str = ""
         self.pages: dict[str, tuple[str, int, int]] = {}
+        self.search = search_index.SearchIndexer()  # what the last search index was made of
 
     def reusable(self, out: Path, global_key: str) -> bool:
         return self.out == str(out.resolve()) and self.global_key == global_key
@@ -646,12 +642,14 @@ def render_site(
             todo.append(job)
     for job, html in zip(todo, render_many(renderer, todo), strict=True):
         pages[job.path] = html
-    for path, (data, fp) in renderer.search_files().items():
+    indexer = memo.search if memo is not None else search_index.SearchIndexer()
+    search_fps, search_data = renderer.search_files(indexer)
+    for path, fp in search_fps.items():
         fps[path] = fp
         if use_memo and memo.unchanged(out, path, fp):  # type: ignore[union-attr,arg-type]
             unchanged.add(path)
         else:
-            pages[path] = data
+            pages[path] = search_data(path)
     pages.update(assets if assets is not None else collect_assets(journal.root))
     return RenderResult(pages, unchanged, fps, global_key)
 

@@ -20,10 +20,13 @@ encrypted publish seals the JSON instead (journal/publish.py).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import posixpath
 import re
+import sys
+from array import array
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 
@@ -85,36 +88,81 @@ def _dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _postings(words: dict[str, dict[int, int]]) -> str:
-    return _dumps({w: [x for n in sorted(p) for x in (n, p[n])] for w, p in sorted(words.items())})
+Terms = tuple[tuple[str, ...], bytes]  # an entry's words (interned) and their scores
+
+
+def compact(terms: dict[str, int]) -> Terms:
+    """About a tenth of a dict's memory; words are shared between entries."""
+    words = tuple(sys.intern(w) for w in terms)
+    return words, bytes(min(terms[w], 255) for w in words)
+
+
+def _postings(words: dict[str, array]) -> str:
+    return (
+        "{"
+        + ",".join(
+            f"{json.dumps(w, ensure_ascii=False)}:[{','.join(map(str, p))}]"
+            for w, p in sorted(words.items())
+        )
+        + "}"
+    )
 
 
 class SearchIndexer:
-    """Builds the index files, and keeps them so the next build redoes only what changed.
+    """Builds the index files, and remembers enough to redo only what changed.
 
-    An edit that leaves every entry where it was (a body or title edit) updates the
-    postings of the words whose score changed and re-dumps only their shards; anything
-    else (an entry added, removed or moved, another linker or domain list) starts over.
-    `files()` gives each file with a fingerprint that changes exactly when its bytes do,
-    so the page memo can skip writing (and even comparing) the unchanged ones.
+    Kept in the page memo, so it outlives the process: per entry its identity and terms,
+    and per file a fingerprint that changes exactly when its bytes do, so the memo can
+    skip writing (and even comparing) unchanged files. The postings themselves are only
+    rebuilt (from the terms, not the entries) when something changed. An edit that leaves
+    every entry where it was updates the postings of the words whose score changed and
+    re-dumps only their shards; anything else starts the shards over.
     """
 
     def __init__(self) -> None:
-        self.token = os.urandom(6).hex()  # fingerprints never match another process's
+        self.token = os.urandom(6).hex()  # fingerprints never match another memo's
         self.context: tuple | None = None
         self.ids: list[tuple[str, str]] = []
-        self.terms: list[dict[str, int]] = []
+        self.terms: list[Terms] = []
         self.k = 0
-        self.shards: dict[str, dict[str, dict[int, int]]] = {}
-        self.chunks: dict[int, tuple[str, ...]] = {}
-        self.out: dict[str, bytes] = {}
+        self.keys: list[str] = []  # shard keys, sorted
+        self.chunk_ids: dict[int, tuple] = {}
+        self.main_hash = ""
         self.versions: dict[str, int] = {}
+        self._transient()
+
+    def _transient(self) -> None:
+        self.shards: dict[str, dict[str, array]] | None = None
+        self.out: dict[str, bytes] = {}
         self.links: dict[str, str] = {}
 
-    def _put(self, path: str, data: bytes) -> None:
-        if self.out.get(path) != data:
-            self.out[path] = data
-            self.versions[path] = self.versions.get(path, 0) + 1
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        for name in ("shards", "out", "links"):
+            state.pop(name, None)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._transient()
+
+    def _bump(self, path: str) -> None:
+        self.versions[path] = self.versions.get(path, 0) + 1
+        self.out.pop(path, None)
+
+    def _all_shards(self, terms: list[Terms], k: int) -> dict[str, dict[str, array]]:
+        shards: dict[str, dict[str, array]] = {}
+        for n, (words, scores) in enumerate(terms):
+            for word, score in zip(words, scores):  # noqa: B905 - equal by construction
+                shard = shards.get(word[:k])
+                if shard is None:
+                    shard = shards[word[:k]] = {}
+                postings = shard.get(word)
+                if postings is None:
+                    postings = shard[word] = array("i")
+                postings.append(n)
+                postings.append(score)
+        return shards
 
     def build(
         self,
@@ -124,71 +172,112 @@ class SearchIndexer:
         row_of: Callable[[Entry], str],
         link: Callable[[str], str],
         context: tuple,
-    ) -> dict[str, tuple[bytes, str]]:
-        """All search files: output path -> (bytes, fingerprint). `entries` oldest first;
-        `row_of` gives an entry's JSON row, `link` a path relative to the search page."""
+    ) -> tuple[dict[str, str], Callable[[str], bytes]]:
+        """(output path -> fingerprint for every search file, a function giving a file's
+        bytes). `entries` oldest first; `link` gives a path relative to the search page."""
         ids = [(e.path, e.digest) for e in entries]
-        terms = [terms_of(e) for e in entries]
-        k = key_length(sum(len(t) for t in terms))
-        same = (
+        known = dict(zip(self.ids, self.terms, strict=True)) if self.ids != ids else {}
+        if self.ids == ids:
+            terms = self.terms
+        else:
+            terms = [
+                known.get(i) or compact(terms_of(e)) for i, e in zip(ids, entries, strict=True)
+            ]
+        k = key_length(sum(len(t[0]) for t in terms))
+        if context != self.context:
+            self.links = {}
+        same_places = (
             context == self.context
             and k == self.k
             and len(ids) == len(self.ids)
             and all(a[0] == b[0] for a, b in zip(ids, self.ids, strict=True))
         )
-        if same:
+        if same_places and self.ids == ids:
+            dirty: set[str] = set()
+        elif same_places:
+            if self.shards is None:
+                self.shards = self._all_shards(self.terms, k)
             dirty = self._update(ids, terms, k)
         else:
-            self.links = {}
-            self.chunks = {}
-            self.shards = {}
-            for n, t in enumerate(terms):
-                for word, score in t.items():
-                    self.shards.setdefault(word[:k], {}).setdefault(word, {})[n] = score
-            dirty = set(self.shards)
+            self.shards = self._all_shards(terms, k)
+            dirty = set(self.shards) | set(self.keys)
         self.context, self.ids, self.terms, self.k = context, ids, terms, k
+        if self.shards is not None:
+            for key in [key for key, words in self.shards.items() if not words]:
+                del self.shards[key]
+            self.keys = sorted(self.shards)
         for key in dirty:
-            words = self.shards.get(key)
+            self._bump(shard_path(key))
+        fps = {}
+        for key in self.keys:
             path = shard_path(key)
-            if words:
-                self._put(path, data_script(posixpath.basename(path), _postings(words)))
-            else:
-                self.shards.pop(key, None)
-        wanted = {shard_path(key) for key in self.shards}
-        for start in range(0, len(entries), CHUNK):
-            c = start // CHUNK
-            rows = tuple(row_of(e) for e in entries[start : start + CHUNK])
+            fps[path] = f"search:{self.token}:{self.versions.setdefault(path, 1)}"
+        chunks = -(-len(entries) // CHUNK)
+        for c in range(chunks):
             path = chunk_path(c)
-            wanted.add(path)
-            if self.chunks.get(c) != rows or path not in self.out:
-                self.chunks[c] = rows
-                self._put(path, data_script(posixpath.basename(path), "[" + ",\n".join(rows) + "]"))
-        self._put(MAIN, data_script(MAIN, self._main(entries, domain_names, link)))
-        wanted.add(MAIN)
-        for path in set(self.out) - wanted:
-            del self.out[path]
-        return {
-            path: (data, f"search:{self.token}:{self.versions[path]}")
-            for path, data in self.out.items()
-        }
+            ident = (context, tuple(ids[c * CHUNK : (c + 1) * CHUNK]))
+            if self.chunk_ids.get(c) != ident:
+                self.chunk_ids[c] = ident
+                self._bump(path)
+            fps[path] = f"search:{self.token}:{self.versions[path]}"
+        for c in [c for c in self.chunk_ids if c >= chunks]:
+            del self.chunk_ids[c]
+        main = data_script(MAIN, self._main(entries, domain_names, link))
+        digest = hashlib.blake2b(main, digest_size=16).hexdigest()
+        if digest != self.main_hash:
+            self.main_hash = digest
+            self._bump(MAIN)
+        self.out[MAIN] = main
+        fps[MAIN] = f"search:{self.token}:{self.versions[MAIN]}"
+        self.versions = {p: v for p, v in self.versions.items() if p in fps}
 
-    def _update(self, ids: list[tuple[str, str]], terms: list[dict[str, int]], k: int) -> set[str]:
+        def data(path: str) -> bytes:
+            found = self.out.get(path)
+            if found is not None:
+                return found
+            name = posixpath.basename(path)
+            if name.startswith("d-"):
+                c = int(name[2:-3])
+                rows = [row_of(e) for e in entries[c * CHUNK : (c + 1) * CHUNK]]
+                found = data_script(name, "[" + ",\n".join(rows) + "]")
+            else:
+                if self.shards is None:
+                    self.shards = self._all_shards(self.terms, self.k)
+                key = bytes.fromhex(name[2:-3]).decode("utf-8")
+                found = data_script(name, _postings(self.shards[key]))
+            self.out[path] = found
+            return found
+
+        return fps, data
+
+    def _update(self, ids: list[tuple[str, str]], terms: list[Terms], k: int) -> set[str]:
+        """Apply in-place edits to the postings; returns the shard keys that changed."""
+        assert self.shards is not None
         dirty: set[str] = set()
         for n, (new_id, old_id) in enumerate(zip(ids, self.ids, strict=True)):
             if new_id == old_id:
                 continue
-            old, new = self.terms[n], terms[n]
-            for word, score in old.items():
-                if new.get(word) != score:
-                    postings = self.shards[word[:k]][word]
-                    del postings[n]
-                    if not postings:
-                        del self.shards[word[:k]][word]
-                    dirty.add(word[:k])
-            for word, score in new.items():
-                if old.get(word) != score:
-                    self.shards.setdefault(word[:k], {}).setdefault(word, {})[n] = score
-                    dirty.add(word[:k])
+            old = dict(zip(*self.terms[n], strict=True))
+            new = dict(zip(*terms[n], strict=True))
+            for word in set(old) | set(new):
+                if old.get(word) == new.get(word):
+                    continue
+                key = word[:k]
+                dirty.add(key)
+                shard = self.shards.setdefault(key, {})
+                postings = shard.get(word, array("i"))
+                pairs = [
+                    (postings[i], postings[i + 1])
+                    for i in range(0, len(postings), 2)
+                    if postings[i] != n
+                ]
+                if word in new:
+                    pairs.append((n, new[word]))
+                    pairs.sort()
+                if pairs:
+                    shard[word] = array("i", [x for pair in pairs for x in pair])
+                else:
+                    shard.pop(word, None)
         return dirty
 
     def _link(self, link: Callable[[str], str], path: str) -> str:
@@ -212,7 +301,7 @@ class SearchIndexer:
             "dates": [e.date.isoformat() for e in entries],
             "links": [self._link(link, f"entries/{e.id}.html") for e in entries],  # entry_path
             "domainOf": [slot.get(e.domain, -1) for e in entries],
-            "shards": {key: self._link(link, shard_path(key)) for key in sorted(self.shards)},
+            "shards": {key: self._link(link, shard_path(key)) for key in self.keys},
             "docs": [self._link(link, chunk_path(c)) for c in range(-(-len(entries) // CHUNK))],
         }
         return _dumps(main)
@@ -226,8 +315,8 @@ def build_index(
     link: Callable[[str], str],
 ) -> dict[str, bytes]:
     """The files of a fresh index, without fingerprints."""
-    built = SearchIndexer().build(entries, domain_names, terms_of, row_of, link, ())
-    return {path: data for path, (data, _fp) in built.items()}
+    fps, data = SearchIndexer().build(entries, domain_names, terms_of, row_of, link, ())
+    return {path: data(path) for path in fps}
 
 
 def row(link: str, e: Entry) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 from datetime import date
 
 from journal.entries import Entry
@@ -114,11 +115,12 @@ def test_a_new_entry_changes_its_shards_the_last_chunk_and_the_main_file_only():
 
 def test_the_incremental_indexer_gives_what_a_fresh_one_gives():
     """Edits that keep every entry in place are applied to the kept postings; the files
-    must be byte-identical to a fresh build's, and only changed files get a new fingerprint."""
+    must be byte-identical to a fresh build's, and only changed files get a new
+    fingerprint, also after the indexer went through a pickle (a new process)."""
     indexer = SearchIndexer()
 
     def run(entries):
-        return indexer.build(
+        fps, data = indexer.build(
             entries,
             {"running": "Running"},
             lambda e: entry_terms(e, "Running"),
@@ -126,15 +128,19 @@ def test_the_incremental_indexer_gives_what_a_fresh_one_gives():
             lambda path: path,
             (),
         )
+        return fps, {path: data(path) for path in fps}
 
     entries = [make(i, f"Entry {i}", "steady pace") for i in range(CHUNK + 2)]
-    first = run(entries)
+    first, _ = run(entries)
+    again, _ = run(entries)
+    assert again == first  # nothing changed: same fingerprints
     entries[3] = make(3, "Entry 3", "quick pace, then zebra strides")  # body edit
     entries[11] = make(11, "Renamed", "steady pace")  # title edit
-    second = run(entries)
-    assert {p: d for p, (d, _) in second.items()} == index_of(entries)
-    changed = {p for p in second if second[p][1] != first.get(p, (None, None))[1]}
-    main = payload(index_of(entries), "search-index.js")
+    indexer = pickle.loads(pickle.dumps(indexer))  # as the memo outlives a build
+    second, files = run(entries)
+    assert files == index_of(entries)
+    changed = {p for p in second if second[p] != first.get(p)}
+    main = payload(files, "search-index.js")
     assert changed == {
         "search-index.js",  # the title
         main["docs"][0],
@@ -149,9 +155,13 @@ def test_the_incremental_indexer_gives_what_a_fresh_one_gives():
     }
     # removing the last word of a shard removes its file
     entries[3] = make(3, "Entry 3", "steady pace")
-    third = run(entries)
+    third, files = run(entries)
     assert shard_path("z") not in third and shard_path("q") not in third
-    assert {p: d for p, (d, _) in third.items()} == index_of(entries)
+    assert files == index_of(entries)
+    # a new entry (not in place): everything is rebuilt, and still the same as fresh
+    entries.append(make(20, "Brand new", "zebra again"))
+    _, files = run(entries)
+    assert files == index_of(entries)
 
 
 def test_data_scripts_round_trip():
