@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from . import stamp
 from .cache import CACHE_DIR, EntryCache
 from .errors import Problem
 from .loader import Journal, load_journal
-from .render import PageMemo, make_env, render_site
+from .render import PageMemo, make_env, render_site, templates_digest
 from .search_index import SearchIndexer
 from .write import check_target, write_site
 
@@ -137,13 +138,34 @@ def build(
     """With a persistent cache, unchanged entries and pages are neither re-read nor re-rendered."""
     started = time.perf_counter()
     check_target(out, root)
-    memo = load_memo(root) if cache is not None and cache.path is not None else None
+    persistent = cache is not None and cache.path is not None
+    key = ""
+    if persistent:
+        today = options.today or date.today()
+        settings = repr((options, today.isoformat()))
+        key = stamp.inputs_key(root, out, settings, templates_digest(root))
+        last = stamp.unchanged_since_last(root, out, key)
+        if last is not None:
+            return BuildResult(
+                last["entries"],
+                last["files"],
+                0,
+                0,
+                0,
+                time.perf_counter() - started,
+                last["warnings"],
+            )
+        stamp.forget(root)  # until this build has finished
+    memo = load_memo(root) if persistent else None
     rendered = render_journal(root, options, cache, memo=memo, out=out)
     written, removed = write_rendered(rendered, out, memo)
     if cache is not None:
         cache.save()
     if memo is not None:
         save_memo(root, memo)
+    if persistent:
+        files = len(rendered.pages) + len(rendered.unchanged)
+        stamp.record(root, out, key, len(rendered.journal.entries), files, rendered.warnings)
     return BuildResult(
         len(rendered.journal.entries),
         len(rendered.pages) + len(rendered.unchanged),

@@ -293,7 +293,11 @@ def _identity(value: Any) -> Any:
 def fingerprint(*parts: Any) -> str:
     """A digest of everything a page is made from; equal digests mean equal bytes."""
     buffer = io.BytesIO()
-    _Fingerprinter(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(parts)
+    pickler = _Fingerprinter(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    # No memo: with it, two equal values pickle differently when one shares string objects
+    # (say, a domain name parsed fresh) and the other does not (the same name from the cache).
+    pickler.fast = True
+    pickler.dump(parts)
     return hashlib.blake2b(buffer.getvalue(), digest_size=16).hexdigest()
 
 

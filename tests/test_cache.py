@@ -145,12 +145,18 @@ def test_parallel_parsing_gives_the_same_site_as_serial(make_journal, tmp_path, 
 
 def test_warm_build_in_a_new_process_renders_nothing(make_journal, tmp_path):
     """Keys must not depend on per-process hash randomisation (rest dates are a set)."""
+    import shutil
     import subprocess
     import sys
 
-    root = make_journal(journal_files(), config='[streaks]\nrest = ["2026-08-03..2026-08-20"]\n')
+    root = tmp_path / "sample"  # real names and labels: strings shared in some parses only
+    shutil.copytree(Path(__file__).resolve().parent.parent / "entries", root / "entries")
+    shutil.copy(Path(__file__).resolve().parent.parent / "journal.toml", root)  # rest: a set
     lines = []
     for seed in ("1", "2"):
+        if seed == "2":  # one page changed by hand, so the build cannot be skipped outright
+            page = root / "site" / "entries" / "2026-09-24-hostile-question.html"
+            page.write_bytes(page.read_bytes() + b" ")
         done = subprocess.run(
             [
                 sys.executable,
@@ -168,7 +174,9 @@ def test_warm_build_in_a_new_process_renders_nothing(make_journal, tmp_path):
         )
         assert done.returncode == 0, done.stderr
         lines.append(done.stdout)
-    assert "(0 pages rendered, 0 written, 0 removed)" in lines[1]
+    # only the page changed by hand: the first build parsed every entry afresh and the
+    # second read them from the cache, and neither may change a page's fingerprint
+    assert "(1 pages rendered, 1 written, 0 removed)" in lines[1]
 
 
 def test_parallel_rendering_gives_the_same_site_as_serial(make_journal, tmp_path, monkeypatch):
@@ -218,3 +226,37 @@ def test_preview_reads_only_the_files_the_watcher_named(make_journal, monkeypatc
     assert cache.changed is None  # the next call reads everything unless told otherwise
     loader.read_all(root, cache)
     assert len(opened) == 1 + len(journal_files())
+
+
+def test_a_build_with_nothing_changed_is_skipped_and_any_change_is_not(
+    make_journal, tmp_path, monkeypatch
+):
+    import journal.build as build_module
+
+    root = make_journal(journal_files())
+    out = tmp_path / "o"
+    first = build(root, out, Options(today=TODAY), default_cache(root))
+    real = build_module.render_journal
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("rendered although nothing changed")
+
+    monkeypatch.setattr(build_module, "render_journal", refuse)
+    again = build(root, out, Options(today=TODAY), default_cache(root))
+    assert (again.entries, again.pages, again.rendered, again.written) == (
+        first.entries,
+        first.pages,
+        0,
+        0,
+    )
+    monkeypatch.setattr(build_module, "render_journal", real)
+    # another day, a deleted output file, a static file: each is a real build
+    later = build(root, out, Options(today=date(2026, 11, 23)), default_cache(root))
+    assert later.rendered > 0
+    (out / "entries" / "e2.html").unlink()
+    assert build(root, out, Options(today=date(2026, 11, 23)), default_cache(root)).written == 1
+    assert (out / "entries" / "e2.html").is_file()
+    (root / "static").mkdir()
+    (root / "static" / "me.txt").write_text("hello")
+    build(root, out, Options(today=date(2026, 11, 23)), default_cache(root))
+    assert (out / "me.txt").read_text() == "hello"
