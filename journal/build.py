@@ -143,7 +143,9 @@ def build(
     if persistent:
         today = options.today or date.today()
         settings = repr((options, today.isoformat()))
-        key = stamp.inputs_key(root, out, settings, templates_digest(root))
+        key, preread = stamp.inputs_key(root, out, settings, templates_digest(root))
+        if cache is not None:
+            cache.preread = preread
         last = stamp.unchanged_since_last(root, out, key)
         if last is not None:
             return BuildResult(

@@ -26,11 +26,14 @@ class EntryCache:
         # the watcher saw change since. Files not named there are not read again.
         self.known: dict[str, str] = {}
         self.changed: set[str] | None = None  # None: read every file
-        if path is not None:
-            self._load()
+        self.preread: dict[str, bytes] = {}  # files already read this build (by the stamp)
+        self._loaded = path is None  # loaded when first used: a skipped build never needs it
 
     def _load(self) -> None:
         """An unreadable, corrupt or foreign cache is ignored and rebuilt, never trusted."""
+        if self._loaded:
+            return
+        self._loaded = True
         try:
             with open(self.path, "rb") as fh:  # type: ignore[arg-type]
                 stamp, items = pickle.load(fh)
@@ -40,14 +43,17 @@ class EntryCache:
             self.items = items
 
     def get(self, relpath: str, digest: str) -> Parsed | None:
+        self._load()
         return self.items.get((relpath, digest))
 
     def put(self, relpath: str, digest: str, parsed: Parsed) -> None:
+        self._load()
         self.items[(relpath, digest)] = parsed
         self.dirty = True
 
     def keep_only(self, keys: set[tuple[str, str]]) -> None:
         """Forget entries no longer on disk, so the cache does not grow forever."""
+        self._load()
         if set(self.items) - keys:
             self.items = {k: v for k, v in self.items.items() if k in keys}
             self.dirty = True

@@ -73,6 +73,7 @@ def read_all(root: Path, cache: EntryCache | None = None) -> tuple[list[Entry], 
     todo: list[tuple[str, bytes]] = []
     order: list[str] = []
     changed = cache.changed if cache else None
+    preread = cache.preread if cache else {}
     for file, relpath in entry_paths(root):
         known = cache.known.get(relpath) if cache and changed is not None else None
         parsed = None
@@ -81,8 +82,10 @@ def read_all(root: Path, cache: EntryCache | None = None) -> tuple[list[Entry], 
             parsed = cache.get(relpath, key)  # type: ignore[union-attr]
         if parsed is None:
             try:
-                with open(file, "rb") as fh:
-                    data = fh.read()
+                data = preread.pop(relpath, None)
+                if data is None:
+                    with open(file, "rb") as fh:
+                        data = fh.read()
             except OSError as exc:
                 problems.append(
                     Problem(relpath, 1, f"cannot be read: {exc.strerror}", "a readable file")
@@ -104,6 +107,7 @@ def read_all(root: Path, cache: EntryCache | None = None) -> tuple[list[Entry], 
         cache.keep_only(seen)
         cache.known = dict(seen)
         cache.changed = None
+        cache.preread = {}
     entries: list[Entry] = []
     for relpath in order:
         parsed = results[relpath]

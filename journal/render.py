@@ -77,6 +77,7 @@ def _new_env(root: Path) -> jinja2.Environment:
     )
     env = jinja2.Environment(
         loader=loader,
+        bytecode_cache=_bytecode_cache(root),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -89,6 +90,19 @@ def _new_env(root: Path) -> jinja2.Environment:
     env.filters["shortdate"] = lambda d: f"{d.day} {d:%b %Y}"
     env.filters["pct"] = lambda x: "–" if x is None else f"{round(100 * x)}%"
     return env
+
+
+def _bytecode_cache(root: Path) -> jinja2.BytecodeCache | None:
+    """Compiled templates kept in the journal's cache folder: compiling them is a good
+    part of a small rebuild's time. Keyed by each template's source, so never stale."""
+    from .cache import CACHE_DIR
+
+    folder = root / CACHE_DIR / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def collect_assets(root: Path, static: bool = True) -> dict[str, bytes]:
@@ -417,7 +431,9 @@ class Renderer:
         return html.encode("utf-8")
 
     def search_files(
-        self, indexer: search_index.SearchIndexer
+        self,
+        indexer: search_index.SearchIndexer,
+        previous: Callable[[str], bytes | None] = lambda path: None,
     ) -> tuple[dict[str, str], Callable[[str], bytes]]:
         """The search index files' fingerprints, and their bytes on demand."""
         here = self.linker(SEARCH_PAGE)
@@ -437,7 +453,7 @@ class Renderer:
                 row = self.items[key] = search_index.row(link(entry_path(e.id)), e)
             return row
 
-        return indexer.build(self.model.entries, names, terms_of, row_of, link, context)
+        return indexer.build(self.model.entries, names, terms_of, row_of, link, context, previous)
 
     def _template(self, name: str) -> jinja2.Template:
         template = self.templates.get(name)
@@ -647,7 +663,18 @@ def render_site(
     for job, html in zip(todo, render_many(renderer, todo), strict=True):
         pages[job.path] = html
     indexer = memo.search if memo is not None else search_index.SearchIndexer()
-    search_fps, search_data = renderer.search_files(indexer)
+
+    def previous(path: str) -> bytes | None:
+        """A file as the last build wrote it, if the memo vouches it is still so."""
+        known = memo.pages.get(path) if use_memo else None  # type: ignore[union-attr]
+        if known is None or not memo.unchanged(out, path, known[0]):  # type: ignore[union-attr,arg-type]
+            return None
+        try:
+            return (out / path).read_bytes()  # type: ignore[operator]
+        except OSError:
+            return None
+
+    search_fps, search_data = renderer.search_files(indexer, previous)
     for path, fp in search_fps.items():
         fps[path] = fp
         if use_memo and memo.unchanged(out, path, fp):  # type: ignore[union-attr,arg-type]

@@ -133,6 +133,7 @@ class SearchIndexer:
 
     def _transient(self) -> None:
         self.shards: dict[str, dict[str, array]] | None = None
+        self.partial = False  # True: self.shards holds only the shards an edit touched
         self.out: dict[str, bytes] = {}
         self.links: dict[str, str] = {}
 
@@ -172,9 +173,11 @@ class SearchIndexer:
         row_of: Callable[[Entry], str],
         link: Callable[[str], str],
         context: tuple,
+        previous: Callable[[str], bytes | None] = lambda path: None,
     ) -> tuple[dict[str, str], Callable[[str], bytes]]:
         """(output path -> fingerprint for every search file, a function giving a file's
-        bytes). `entries` oldest first; `link` gives a path relative to the search page."""
+        bytes). `entries` oldest first; `link` gives a path relative to the search page;
+        `previous` gives a file as the last build wrote it, when it is still intact."""
         ids = [(e.path, e.digest) for e in entries]
         known = dict(zip(self.ids, self.terms, strict=True)) if self.ids != ids else {}
         if self.ids == ids:
@@ -195,17 +198,19 @@ class SearchIndexer:
         if same_places and self.ids == ids:
             dirty: set[str] = set()
         elif same_places:
-            if self.shards is None:
-                self.shards = self._all_shards(self.terms, k)
-            dirty = self._update(ids, terms, k)
+            dirty = self._update(ids, terms, k, previous)
         else:
-            self.shards = self._all_shards(terms, k)
+            self.shards, self.partial = self._all_shards(terms, k), False
             dirty = set(self.shards) | set(self.keys)
         self.context, self.ids, self.terms, self.k = context, ids, terms, k
         if self.shards is not None:
             for key in [key for key, words in self.shards.items() if not words]:
                 del self.shards[key]
-            self.keys = sorted(self.shards)
+            if self.partial:  # only the changed shards are in memory
+                gone = {key for key in dirty if key not in self.shards}
+                self.keys = sorted((set(self.keys) - gone) | set(self.shards))
+            else:
+                self.keys = sorted(self.shards)
         for key in dirty:
             self._bump(shard_path(key))
         fps = {}
@@ -241,44 +246,66 @@ class SearchIndexer:
                 rows = [row_of(e) for e in entries[c * CHUNK : (c + 1) * CHUNK]]
                 found = data_script(name, "[" + ",\n".join(rows) + "]")
             else:
-                if self.shards is None:
-                    self.shards = self._all_shards(self.terms, self.k)
                 key = bytes.fromhex(name[2:-3]).decode("utf-8")
+                if self.shards is None or key not in self.shards:
+                    self.shards, self.partial = self._all_shards(self.terms, self.k), False
                 found = data_script(name, _postings(self.shards[key]))
             self.out[path] = found
             return found
 
         return fps, data
 
-    def _update(self, ids: list[tuple[str, str]], terms: list[Terms], k: int) -> set[str]:
-        """Apply in-place edits to the postings; returns the shard keys that changed."""
-        assert self.shards is not None
-        dirty: set[str] = set()
+    def _update(
+        self,
+        ids: list[tuple[str, str]],
+        terms: list[Terms],
+        k: int,
+        previous: Callable[[str], bytes | None],
+    ) -> set[str]:
+        """Apply in-place edits to the postings; returns the shard keys that changed.
+
+        Only the shards holding a changed word are needed: from memory, else as the last
+        build wrote them, else (nothing to trust) rebuilt from every entry's terms."""
+        changes: dict[str, dict[str, list[tuple[int, int | None]]]] = {}  # key: word: (n, score)
         for n, (new_id, old_id) in enumerate(zip(ids, self.ids, strict=True)):
             if new_id == old_id:
                 continue
             old = dict(zip(*self.terms[n], strict=True))
             new = dict(zip(*terms[n], strict=True))
             for word in set(old) | set(new):
-                if old.get(word) == new.get(word):
-                    continue
-                key = word[:k]
-                dirty.add(key)
-                shard = self.shards.setdefault(key, {})
+                if old.get(word) != new.get(word):
+                    changes.setdefault(word[:k], {}).setdefault(word, []).append((n, new.get(word)))
+        if self.shards is None:
+            self.shards, self.partial = {}, True
+        for key in changes:
+            if key in self.shards:
+                continue
+            if key not in self.keys:
+                self.shards[key] = {}
+                continue
+            data = previous(shard_path(key)) if self.partial else None
+            if data is None:
+                self.shards, self.partial = self._all_shards(self.terms, k), False
+                break
+            loaded = json.loads(data_payload(data))
+            self.shards[key] = {w: array("i", p) for w, p in loaded.items()}
+        for key, words in changes.items():
+            shard = self.shards.setdefault(key, {})
+            for word, edits in words.items():
                 postings = shard.get(word, array("i"))
+                edited = {n for n, _ in edits}
                 pairs = [
                     (postings[i], postings[i + 1])
                     for i in range(0, len(postings), 2)
-                    if postings[i] != n
+                    if postings[i] not in edited
                 ]
-                if word in new:
-                    pairs.append((n, new[word]))
-                    pairs.sort()
+                pairs += [(n, score) for n, score in edits if score is not None]
+                pairs.sort()
                 if pairs:
                     shard[word] = array("i", [x for pair in pairs for x in pair])
                 else:
                     shard.pop(word, None)
-        return dirty
+        return set(changes)
 
     def _link(self, link: Callable[[str], str], path: str) -> str:
         found = self.links.get(path)

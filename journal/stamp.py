@@ -25,8 +25,13 @@ STAMP_FILE = "last-build.json"
 _CODE = Path(__file__).resolve().parent
 
 
-def inputs_key(root: Path, out: Path, settings: str, template_digest: str) -> str:
+def inputs_key(
+    root: Path, out: Path, settings: str, template_digest: str
+) -> tuple[str, dict[str, bytes]]:
+    """The key, and every entry file's bytes by relative path (so a build that goes ahead
+    does not read them twice)."""
     h = hashlib.blake2b(digest_size=16)
+    read: dict[str, bytes] = {}
 
     def add(*parts: object) -> None:
         for part in parts:
@@ -40,27 +45,36 @@ def inputs_key(root: Path, out: Path, settings: str, template_digest: str) -> st
     add(config.read_bytes() if config.is_file() else b"-")
     for file, rel in entry_paths(root):
         add(rel)
-        with open(file, "rb") as fh:
-            h.update(fh.read())
+        try:
+            with open(file, "rb") as fh:
+                data = read[rel] = fh.read()
+        except OSError:
+            data = b"\0unreadable"
+        h.update(data)
     static = root / "static"
     if static.is_dir():
         for path in sorted(static.rglob("*")):
             if path.is_file():
                 add(path.relative_to(static).as_posix())
                 h.update(path.read_bytes())
-    return h.hexdigest()
+    return h.hexdigest(), read
 
 
 def outputs_stamp(out: Path) -> str:
     """Every file under `out` by path, size and mtime: any change by anyone shows."""
     h = hashlib.blake2b(digest_size=16)
-    top = str(out)
-    for dirpath, dirnames, filenames in os.walk(top):
-        dirnames.sort()
-        for name in sorted(filenames):
-            path = os.path.join(dirpath, name)
-            st = os.stat(path)
-            h.update(f"{os.path.relpath(path, top)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as it:
+            items = sorted(it, key=lambda d: d.name)
+        for item in items:
+            if item.is_dir(follow_symlinks=False):
+                walk(item.path, prefix + item.name + "/")
+            else:
+                st = item.stat(follow_symlinks=False)
+                h.update(f"{prefix}{item.name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+
+    walk(str(out), "")
     return h.hexdigest()
 
 
