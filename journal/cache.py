@@ -12,7 +12,7 @@ from .entries import Parsed
 from .markdown import MARKDOWN_SETTINGS
 
 CACHE_DIR = ".journal-cache"
-_FORMAT = f"evidence-journal {__version__} {MARKDOWN_SETTINGS} 1"
+_FORMAT = f"evidence-journal {__version__} {MARKDOWN_SETTINGS} 2"
 
 
 class EntryCache:
@@ -20,7 +20,10 @@ class EntryCache:
 
     def __init__(self, path: Path | None = None):
         self.path = path
-        self.items: dict[tuple[str, str], Parsed] = {}
+        # Each result pickled on its own: saving after one edit pickles one entry and
+        # copies the other bytes, instead of pickling ten thousand entries again.
+        self.stored: dict[tuple[str, str], bytes] = {}
+        self.items: dict[tuple[str, str], Parsed] = {}  # unpickled, as used
         self.dirty = False
         # For a long-running preview: each file's digest when last read, and which files
         # the watcher saw change since. Files not named there are not read again.
@@ -40,21 +43,36 @@ class EntryCache:
         except Exception:  # noqa: BLE001 - any damage means: start empty
             return
         if stamp == _FORMAT and isinstance(items, dict):
-            self.items = items
+            self.stored = items
 
     def get(self, relpath: str, digest: str) -> Parsed | None:
         self._load()
-        return self.items.get((relpath, digest))
+        key = (relpath, digest)
+        parsed = self.items.get(key)
+        if parsed is None and key in self.stored:
+            try:
+                parsed = pickle.loads(self.stored[key])
+            except Exception:  # noqa: BLE001 - a damaged item is parsed again
+                del self.stored[key]
+                return None
+            if not isinstance(parsed, Parsed):
+                return None
+            self.items[key] = parsed
+        return parsed
 
     def put(self, relpath: str, digest: str, parsed: Parsed) -> None:
         self._load()
-        self.items[(relpath, digest)] = parsed
+        key = (relpath, digest)
+        self.items[key] = parsed
+        if self.path is not None:
+            self.stored[key] = pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)
         self.dirty = True
 
     def keep_only(self, keys: set[tuple[str, str]]) -> None:
         """Forget entries no longer on disk, so the cache does not grow forever."""
         self._load()
-        if set(self.items) - keys:
+        if set(self.stored) - keys or set(self.items) - keys:
+            self.stored = {k: v for k, v in self.stored.items() if k in keys}
             self.items = {k: v for k, v in self.items.items() if k in keys}
             self.dirty = True
 
@@ -65,7 +83,7 @@ class EntryCache:
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
         try:
             with os.fdopen(fd, "wb") as fh:
-                pickle.dump((_FORMAT, self.items), fh, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump((_FORMAT, self.stored), fh, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, self.path)
         except OSError:
             Path(tmp).unlink(missing_ok=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Collection, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -80,6 +80,19 @@ class Entry:
     @property
     def sort_key(self) -> tuple[date, str, str]:
         return (self.date, self.time or "", self.id)
+
+    # Pickling (the entry cache, worker processes) by a plain tuple: the dataclass default
+    # looks up the fields for every object, which costs a warm build of 10,000 entries
+    # a fifth of a second.
+    def __getstate__(self) -> tuple:
+        return tuple(getattr(self, name) for name in _ENTRY_FIELDS)
+
+    def __setstate__(self, state: tuple) -> None:
+        for name, value in zip(_ENTRY_FIELDS, state, strict=True):
+            object.__setattr__(self, name, value)
+
+
+_ENTRY_FIELDS = tuple(f.name for f in fields(Entry))
 
 
 @dataclass(frozen=True)
