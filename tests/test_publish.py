@@ -417,7 +417,7 @@ def test_browser_over_http_remembers_on_this_device(tmp_path, browser, http_root
 
 def test_browser_refuses_tampered_and_moved_blobs(tmp_path, page):
     _root, out, _ring = make_site(tmp_path)
-    pages = sorted(n for n in files_of(out) if n.startswith("p/"))
+    pages = sorted(n for n in files_of(out) if n.startswith("p/") and n.endswith(".html"))
     a, b = out / pages[0], out / pages[1]
     blob_a = re.search(rb'id="journal-payload">([^<]+)<', a.read_bytes()).group(1)
     blob_b = re.search(rb'id="journal-payload">([^<]+)<', b.read_bytes()).group(1)
