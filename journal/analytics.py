@@ -465,25 +465,50 @@ def analyse(entries: Sequence[Entry], config: Config, today: date) -> Evidence:
     for e in entries:
         by_domain[e.domain].append(e)
     applied_by = followers(entries)
-    domains = {
-        slug: figures(
-            slug,
-            domain_name(config, slug, items),
-            items,
-            config.period_for(slug),
-            today,
-            applied_by,
-        )
-        for slug, items in sorted(by_domain.items())
-    }
-    overall = figures("", config.title, entries, config.streaks, today, applied_by)
+    domains = {}
     counter: dict[str, list[Entry]] = {}
-    for items in by_domain.values():
-        index = WinIndex(e for e in items if e.is_win)
-        for e in items:
-            if e.kind == "setback":
-                counter[e.id] = index.counter_evidence(e)
+    for slug, items in sorted(by_domain.items()):
+        name, cfg = domain_name(config, slug, items), config.period_for(slug)
+        domains[slug], domain_counter = _domain_figures(slug, name, items, cfg, today, applied_by)
+        counter.update(domain_counter)
+    overall = figures("", config.title, entries, config.streaks, today, applied_by)
     return Evidence(today, overall, domains, applied_by, counter)
+
+
+_DOMAIN_MEMO: dict[tuple, tuple[Figures, dict[str, list[Entry]]]] = {}
+
+
+def _domain_figures(
+    slug: str,
+    name: str,
+    items: list[Entry],
+    cfg: PeriodConfig,
+    today: date,
+    applied_by: dict[str, list[Entry]],
+) -> tuple[Figures, dict[str, list[Entry]]]:
+    """A domain's figures and counter-evidence, remembered by everything they are made of:
+    the live preview recomputes only the domain an edit touched."""
+    key = (
+        slug,
+        name,
+        cfg,
+        today,
+        tuple((e.path, e.digest) for e in items),
+        tuple(
+            (e.id, tuple((a.path, a.digest) for a in applied_by.get(e.id, ())))
+            for e in items
+            if e.kind == "setback"
+        ),
+    )
+    found = _DOMAIN_MEMO.get(key)
+    if found is None:
+        index = WinIndex(e for e in items if e.is_win)
+        counter = {e.id: index.counter_evidence(e) for e in items if e.kind == "setback"}
+        found = (figures(slug, name, items, cfg, today, applied_by), counter)
+        if len(_DOMAIN_MEMO) > 256:
+            _DOMAIN_MEMO.clear()
+        _DOMAIN_MEMO[key] = found
+    return found
 
 
 # --- series for charts --------------------------------------------------------------------------
