@@ -70,10 +70,12 @@ class EvidenceView:
 
     def domain_context(self, slug: str) -> tuple[dict[str, Any], Callable[[], dict[str, Any]]]:
         f = self.evidence.domains[slug]
+        setbacks = [e for e in reversed(f.entries) if e.kind == "setback"]
+        applied = self.evidence.applied_by
         context = {
             "figures": f,
-            "setbacks": [e for e in reversed(f.entries) if e.kind == "setback"],
-            "applied_by": {e.id: self.evidence.applied_by.get(e.id, []) for e in f.entries},
+            "setbacks": setbacks,
+            "applied_by": {e.id: applied.get(e.id, []) for e in setbacks},  # what it shows
         }
         return context, lambda: {"charts": self.domain_charts(f)}
 

@@ -162,6 +162,7 @@ def _quoted(path: str) -> str:
     return quote(path, safe="/#")
 
 
+@lru_cache(maxsize=262144)
 def relative_url(from_page: str, to_page: str) -> str:
     """A link that works from file://, from / and from any sub-path.
 
@@ -301,6 +302,9 @@ def _identity(value: Any) -> Any:
         return None
     if isinstance(value, Entry):
         return (value.path, value.digest)
+    if len(value) > 8:  # long lists: one short digest, cheaper to repr and to compare
+        joined = "\n".join([f"{e.path}\0{e.digest}" for e in value])
+        return hashlib.blake2b(joined.encode(), digest_size=16).hexdigest()
     return tuple((e.path, e.digest) for e in value)
 
 
