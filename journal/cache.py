@@ -12,7 +12,7 @@ from .entries import Parsed
 from .markdown import MARKDOWN_SETTINGS
 
 CACHE_DIR = ".journal-cache"
-_FORMAT = f"evidence-journal {__version__} {MARKDOWN_SETTINGS} 2"
+_FORMAT = f"evidence-journal {__version__} {MARKDOWN_SETTINGS} 3"
 
 
 class EntryCache:

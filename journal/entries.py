@@ -68,6 +68,18 @@ class Entry:
     extra: Mapping[str, Any] = field(default_factory=dict)
     lines: Mapping[str, int] = field(default_factory=dict)
     digest: str = ""  # of the file's bytes: with `path`, it stands for the whole entry
+    # Of everything but the body: with `path`, it stands for the entry wherever only its
+    # frontmatter and title show (lists, analytics), so a body edit leaves those alone.
+    meta: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.meta:
+            fields_ = tuple(getattr(self, name) for name in _META_FIELDS)
+            extra = tuple(sorted((str(k), repr(v)) for k, v in self.extra.items()))
+            text = repr((fields_, extra))
+            object.__setattr__(
+                self, "meta", hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+            )
 
     @property
     def is_win(self) -> bool:
@@ -93,6 +105,11 @@ class Entry:
 
 
 _ENTRY_FIELDS = tuple(f.name for f in fields(Entry))
+_META_FIELDS = tuple(
+    name
+    for name in _ENTRY_FIELDS
+    if name not in ("body_html", "text", "extra", "lines", "digest", "meta")
+)
 
 
 @dataclass(frozen=True)

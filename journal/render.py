@@ -297,14 +297,22 @@ def canonical(value: Any) -> Any:
 
 
 def _identity(value: Any) -> Any:
-    """An entry page's inputs as (path, digest) pairs: what the pickled form would say."""
+    """Entries as they show in lists, charts and figures: (path, meta digest) pairs, which
+    leave the body out, so a body edit re-renders the entry's own page and not the lists."""
     if value is None:
         return None
     if isinstance(value, Entry):
-        return (value.path, value.digest)
+        return (value.path, value.meta)
     if len(value) > 8:  # long lists: one short digest, cheaper to repr and to compare
-        joined = "\n".join([f"{e.path}\0{e.digest}" for e in value])
+        joined = "\n".join([f"{e.path}\0{e.meta}" for e in value])
         return hashlib.blake2b(joined.encode(), digest_size=16).hexdigest()
+    return tuple((e.path, e.meta) for e in value)
+
+
+def _whole(value: Any) -> Any:
+    """Entries shown whole, body included (an entry's own page, the feed)."""
+    if isinstance(value, Entry):
+        return (value.path, value.digest)
     return tuple((e.path, e.digest) for e in value)
 
 
@@ -328,7 +336,7 @@ def templates_digest(root: Path) -> str:
     return h.hexdigest()
 
 
-_ENTRY_KEYED = ("entry", "followed_by", "follows", "counter_evidence")
+_ENTRY_KEYED = ("followed_by", "follows", "counter_evidence")
 
 
 class Renderer:
@@ -393,7 +401,7 @@ class Renderer:
         def entry_item(e: Entry, show_domain: bool = True) -> Markup:
             """One line of an entry list; rendered once per entry and link, as lists are long."""
             link = url(entry_path(e.id))
-            key = (self.common_key, e.path, e.digest, show_domain, link)
+            key = (self.common_key, e.path, e.meta, show_domain, link)
             html = self.items.get(key)
             if html is None:
                 html = self.items[key] = Markup(
@@ -407,7 +415,7 @@ class Renderer:
             """One setback of the failure log, cached like entry_item (the log is long)."""
             link = url(entry_path(e.id))
             applied_links = tuple((a.id, a.title, url(entry_path(a.id))) for a in applied)
-            key = (self.common_key, "setback", e.path, e.digest, link, applied_links)
+            key = (self.common_key, "setback", e.path, e.meta, link, applied_links)
             html = self.items.get(key)
             if html is None:
                 html = self.items[key] = Markup(
@@ -484,7 +492,7 @@ class Renderer:
             }
             # neighbours show only their title: a body edit must not re-render them
             near = tuple((n.id, n.title) if n else None for n in (context["prev"], context["next"]))
-            key = (near, *(_identity(context[k]) for k in _ENTRY_KEYED))
+            key = (near, _whole(e), *(_identity(context[k]) for k in _ENTRY_KEYED))
             jobs.append(PageJob(entry_path(e.id), "entry.html", context, key=key))
         for d in m.domains:
             context: dict[str, Any] = {"domain": d}
@@ -575,7 +583,7 @@ class Renderer:
         jobs.append(PageJob(SEARCH_PAGE, "search.html", {"domains": m.domains}, key=names))
         if not self.common["encrypted"]:
             feed = list(reversed(entries[-FEED_SIZE:]))
-            jobs.append(PageJob(FEED, "feed.xml", {"entries": feed}, key=("feed", _identity(feed))))
+            jobs.append(PageJob(FEED, "feed.xml", {"entries": feed}, key=("feed", _whole(feed))))
         return jobs
 
 

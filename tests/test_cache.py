@@ -260,3 +260,21 @@ def test_a_build_with_nothing_changed_is_skipped_and_any_change_is_not(
     (root / "static" / "me.txt").write_text("hello")
     build(root, out, Options(today=date(2026, 11, 23)), default_cache(root))
     assert (out / "me.txt").read_text() == "hello"
+
+
+def test_a_body_edit_re_renders_only_that_entry_page(make_journal, tmp_path):
+    """Lists, charts and figures show frontmatter only, so they are keyed without the body;
+    the result must still equal a build without cache."""
+    root = make_journal(journal_files())
+    out = tmp_path / "warm"
+    build(root, out, Options(today=TODAY), default_cache(root))
+    path = root / "entries" / "e5.md"
+    path.write_text(path.read_text().replace("Body 5.", "Body 5, rewritten."))
+    result = build(root, out, Options(today=TODAY), default_cache(root))
+    assert result.rendered == 1
+    assert "Body 5, rewritten." in (out / "entries" / "e5.html").read_text()
+    # a title change is not body-only: lists show titles
+    path.write_text(path.read_text().replace("title: Entry 5", "title: Entry five"))
+    assert build(root, out, Options(today=TODAY), default_cache(root)).rendered > 3
+    warm, cold = warm_and_cold(root, tmp_path)
+    assert warm == cold
