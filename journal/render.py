@@ -473,6 +473,55 @@ class Renderer:
             template = self.templates[name] = self.env.get_template(name)
         return template
 
+    def _entry_job(self, i: int) -> PageJob:
+        m = self.model
+        ev = m.evidence
+        entries = m.entries
+        e = entries[i]
+        context = {
+            "entry": e,
+            "prev": entries[i - 1] if i > 0 else None,
+            "next": entries[i + 1] if i + 1 < len(entries) else None,
+            "followed_by": m.followers.get(e.id, []),
+            "follows": m.by_id.get(e.follows) if e.follows else None,
+            "counter_evidence": ev.counter_evidence_for(e) if ev is not None else [],
+        }
+        # neighbours show only their title: a body edit must not re-render them
+        near = tuple((n.id, n.title) if n else None for n in (context["prev"], context["next"]))
+        key = (near, _whole(e), *(_identity(context[k]) for k in _ENTRY_KEYED))
+        return PageJob(entry_path(e.id), "entry.html", context, key=key)
+
+    def _feed_job(self) -> PageJob | None:
+        if self.common["encrypted"]:
+            return None
+        feed = list(reversed(self.model.entries[-FEED_SIZE:]))
+        return PageJob(FEED, "feed.xml", {"entries": feed}, key=("feed", _whole(feed)))
+
+    def fingerprinted_jobs(self, global_key: str) -> list[tuple[PageJob, str]]:
+        """Every job with its fingerprint. When the last call saw the same global inputs
+        and the same entries by path and frontmatter (only bodies changed, the common edit
+        in the preview), its jobs are reused and only the edited entries' pages and the
+        feed are made again: everything else shows frontmatter only (see _identity)."""
+        m = self.model
+        shown = "\n".join([f"{e.path}\0{e.meta}" for e in m.entries])
+        key = (global_key, hashlib.blake2b(shown.encode()).digest(), self.linker("x/y.html"))
+        cached = self.items.get(("jobs",))
+        if cached is not None and cached[0] == key:
+            _key, old_pairs, digests, where = cached
+            pairs = list(old_pairs)
+            for i, e in enumerate(m.entries):
+                if digests[i] != e.digest:
+                    job = self._entry_job(i)
+                    pairs[where[job.path]] = (job, job.fingerprint())
+            feed = self._feed_job()
+            if feed is not None:
+                pairs[where[FEED]] = (feed, feed.fingerprint())
+        else:
+            pairs = [(job, job.fingerprint()) for job in self.jobs()]
+            where = {job.path: n for n, (job, _fp) in enumerate(pairs)}
+        self.items[("jobs",)] = (key, pairs, [e.digest for e in m.entries], where)
+        return pairs
+
     def jobs(self) -> list[PageJob]:
         m = self.model
         ev = m.evidence
@@ -481,19 +530,7 @@ class Renderer:
         # Keys stand for everything a page shows (besides the global key's config, today
         # and templates). Pages made from the whole journal share one key.
         whole = hashlib.blake2b(repr(_identity(entries)).encode(), digest_size=16).hexdigest()
-        for i, e in enumerate(entries):
-            context = {
-                "entry": e,
-                "prev": entries[i - 1] if i > 0 else None,
-                "next": entries[i + 1] if i + 1 < len(entries) else None,
-                "followed_by": m.followers.get(e.id, []),
-                "follows": m.by_id.get(e.follows) if e.follows else None,
-                "counter_evidence": ev.counter_evidence_for(e) if ev is not None else [],
-            }
-            # neighbours show only their title: a body edit must not re-render them
-            near = tuple((n.id, n.title) if n else None for n in (context["prev"], context["next"]))
-            key = (near, _whole(e), *(_identity(context[k]) for k in _ENTRY_KEYED))
-            jobs.append(PageJob(entry_path(e.id), "entry.html", context, key=key))
+        jobs += [self._entry_job(i) for i in range(len(entries))]
         for d in m.domains:
             context: dict[str, Any] = {"domain": d}
             lazy = None
@@ -581,9 +618,9 @@ class Renderer:
         jobs.append(PageJob("404.html", "404.html", {}))
         names = tuple((d.slug, d.name) for d in m.domains)
         jobs.append(PageJob(SEARCH_PAGE, "search.html", {"domains": m.domains}, key=names))
-        if not self.common["encrypted"]:
-            feed = list(reversed(entries[-FEED_SIZE:]))
-            jobs.append(PageJob(FEED, "feed.xml", {"entries": feed}, key=("feed", _whole(feed))))
+        feed = self._feed_job()
+        if feed is not None:
+            jobs.append(feed)
         return jobs
 
 
@@ -666,8 +703,8 @@ def render_site(
     unchanged: set[str] = set()
     fps: dict[str, str] = {}
     todo: list[PageJob] = []
-    for job in renderer.jobs():
-        fp = fps[job.path] = job.fingerprint()
+    for job, fp in renderer.fingerprinted_jobs(global_key):
+        fps[job.path] = fp
         if use_memo and memo.unchanged(out, job.path, fp):  # type: ignore[union-attr,arg-type]
             unchanged.add(job.path)
         else:
