@@ -1,6 +1,6 @@
 """Preview latency: from writing an entry to the reload event reaching a connected client.
 
-python bench/serve_latency.py [--sizes 1000 10000] [--repeat 15]
+python bench/serve_latency.py [--sizes 1000 10000] [--repeat 15] [--edit body|title]
 Starts `journal serve` in a subprocess on a generated journal, listens to its event
 stream like a browser tab does, edits one entry again and again, and reports the median.
 """
@@ -57,7 +57,7 @@ class EventStream:
                 return json.loads(line[6:])
 
 
-def measure(n: int, repeat: int = 15) -> list[float]:
+def measure(n: int, repeat: int = 15, edit: str = "body") -> list[float]:
     """Seconds from each write to the matching reload event."""
     root = journal_for(n)
     port = free_port()
@@ -91,9 +91,11 @@ def measure(n: int, repeat: int = 15) -> list[float]:
         for i in range(repeat):
             time.sleep(0.3)  # let the previous burst settle, as between real saves
             started = time.perf_counter()
-            target.write_text(
-                original + f"\nEdited for the benchmark, round {i}.\n", encoding="utf-8"
-            )
+            if edit == "title":  # frontmatter: every list showing the entry changes
+                changed = original.replace('title: "', f'title: "Round {i} ', 1)
+            else:  # the body only: the common save while writing
+                changed = original + f"\nEdited for the benchmark, round {i}.\n"
+            target.write_text(changed, encoding="utf-8")
             while True:
                 new = stream.next_state()
                 if new["build"] != state["build"] or new["error"]:
@@ -117,9 +119,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument(
+        "--edit",
+        choices=["body", "title"],
+        default="body",
+        help="what each save changes: the body (default) or the title in the frontmatter",
+    )
     args = parser.parse_args()
     for n in args.sizes:
-        times = measure(n, args.repeat)
+        times = measure(n, args.repeat, args.edit)
         print(f"N={n:>6}: edit-to-reload {summary(times)} over {len(times)} edits", flush=True)
 
 
