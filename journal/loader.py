@@ -74,7 +74,9 @@ def read_all(root: Path, cache: EntryCache | None = None) -> tuple[list[Entry], 
     order: list[str] = []
     changed = cache.changed if cache else None
     preread = cache.preread if cache else {}
-    for file, relpath in entry_paths(root):
+    # the stamp listed and read every file just now (in order); else list them here
+    listed = [(None, rel) for rel in preread] if preread else entry_paths(root)
+    for file, relpath in listed:
         known = cache.known.get(relpath) if cache and changed is not None else None
         parsed = None
         if known is not None and relpath not in changed:  # type: ignore[operator]
@@ -84,7 +86,7 @@ def read_all(root: Path, cache: EntryCache | None = None) -> tuple[list[Entry], 
             try:
                 data = preread.pop(relpath, None)
                 if data is None:
-                    with open(file, "rb") as fh:
+                    with open(file or os.path.join(root, relpath), "rb") as fh:
                         data = fh.read()
             except OSError as exc:
                 problems.append(

@@ -135,11 +135,12 @@ class SearchIndexer:
         self.shards: dict[str, dict[str, array]] | None = None
         self.partial = False  # True: self.shards holds only the shards an edit touched
         self.out: dict[str, bytes] = {}
-        self.links: dict[str, str] = {}
+        if not hasattr(self, "links"):
+            self.links: dict[str, str] = {}  # kept: links depend only on the context
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
-        for name in ("shards", "out", "links"):
+        for name in ("shards", "out"):
             state.pop(name, None)
         return state
 

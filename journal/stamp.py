@@ -28,8 +28,8 @@ _CODE = Path(__file__).resolve().parent
 def inputs_key(
     root: Path, out: Path, settings: str, template_digest: str
 ) -> tuple[str, dict[str, bytes]]:
-    """The key, and every entry file's bytes by relative path (so a build that goes ahead
-    does not read them twice)."""
+    """The key, and every entry file's bytes by relative path, in order (so a build that
+    goes ahead neither lists nor reads them again)."""
     h = hashlib.blake2b(digest_size=16)
     read: dict[str, bytes] = {}
 
@@ -49,6 +49,7 @@ def inputs_key(
             with open(file, "rb") as fh:
                 data = read[rel] = fh.read()
         except OSError:
+            read[rel] = None  # type: ignore[assignment]  # listed; read_all reports it
             data = b"\0unreadable"
         h.update(data)
     static = root / "static"
