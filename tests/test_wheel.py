@@ -53,3 +53,21 @@ def test_wheel_installs_and_builds_outside_the_repo(tmp_path):
         cwd=away,
     )
     assert "site-packages" in where and str(REPO) not in where
+    # publishing needs the shell and unlock.js from the wheel too
+    import os
+
+    env = {
+        **os.environ,
+        "JOURNAL_PASSPHRASE": "six random words",
+        "JOURNAL_TEST_KDF_ITERATIONS": "1000",
+    }
+    done = subprocess.run(
+        [str(bin_dir / "journal"), "publish"],
+        cwd=away / "x",
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (away / "x" / "public" / "assets" / "unlock.js").is_file()
+    assert b"Private journal" in (away / "x" / "public" / "index.html").read_bytes()
