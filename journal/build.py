@@ -14,7 +14,6 @@ from .cache import CACHE_DIR, EntryCache
 from .errors import Problem
 from .loader import Journal, load_journal
 from .render import PageMemo, make_env, render_site, templates_digest
-from .search_index import SearchIndexer
 from .write import check_target, write_site
 
 
@@ -37,6 +36,8 @@ class Rendered:
     unchanged: frozenset[str] = frozenset()  # on disk already, byte for byte
     fingerprints: dict[str, str] = field(default_factory=dict)
     global_key: str = ""
+    shown: tuple | None = None
+    digests: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,8 @@ def render_journal(
         frozenset(result.unchanged),
         result.fingerprints,
         result.global_key,
+        result.shown,
+        result.digests,
     )
 
 
@@ -101,7 +104,14 @@ def write_rendered(rendered: Rendered, out: Path, memo: PageMemo | None = None) 
     """Write what changed, then remember what is on disk for the next build."""
     written, removed = write_site(rendered.pages, out, keep=rendered.unchanged)
     if memo is not None:
-        memo.record(out, rendered.global_key, rendered.fingerprints, rendered.unchanged)
+        memo.record(
+            out,
+            rendered.global_key,
+            rendered.fingerprints,
+            rendered.unchanged,
+            rendered.shown,
+            rendered.digests,
+        )
     return written, removed
 
 
@@ -114,7 +124,7 @@ def load_memo(root: Path) -> PageMemo:
     try:
         with open(_memo_path(root), "rb") as fh:
             memo = pickle.load(fh)
-        if isinstance(memo, PageMemo) and isinstance(getattr(memo, "search", None), SearchIndexer):
+        if isinstance(memo, PageMemo) and getattr(memo, "format", None) == PageMemo.FORMAT:
             return memo
     except Exception:  # noqa: BLE001
         pass

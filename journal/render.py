@@ -497,14 +497,30 @@ class Renderer:
         feed = list(reversed(self.model.entries[-FEED_SIZE:]))
         return PageJob(FEED, "feed.xml", {"entries": feed}, key=("feed", _whole(feed)))
 
+    def shown_key(self, global_key: str) -> tuple:
+        """Everything but the entries' bodies: equal keys mean only bodies changed."""
+        shown = "\n".join([f"{e.path}\0{e.meta}" for e in self.model.entries])
+        return (global_key, hashlib.blake2b(shown.encode()).digest(), self.linker("x/y.html"))
+
+    def body_edit_jobs(self, digests: dict[str, str]) -> list[tuple[PageJob, str]]:
+        """The pages a body-only change can alter: the edited entries' own and the feed."""
+        jobs = [
+            self._entry_job(i)
+            for i, e in enumerate(self.model.entries)
+            if digests.get(e.path) != e.digest
+        ]
+        feed = self._feed_job()
+        if feed is not None:
+            jobs.append(feed)
+        return [(job, job.fingerprint()) for job in jobs]
+
     def fingerprinted_jobs(self, global_key: str) -> list[tuple[PageJob, str]]:
         """Every job with its fingerprint. When the last call saw the same global inputs
         and the same entries by path and frontmatter (only bodies changed, the common edit
         in the preview), its jobs are reused and only the edited entries' pages and the
         feed are made again: everything else shows frontmatter only (see _identity)."""
         m = self.model
-        shown = "\n".join([f"{e.path}\0{e.meta}" for e in m.entries])
-        key = (global_key, hashlib.blake2b(shown.encode()).digest(), self.linker("x/y.html"))
+        key = self.shown_key(global_key)
         cached = self.items.get(("jobs",))
         if cached is not None and cached[0] == key:
             _key, old_pairs, digests, where = cached
@@ -631,11 +647,16 @@ class PageMemo:
     the size and mtime recorded when it was written; anything else renders it again.
     """
 
+    FORMAT = 3  # raise when the memo's fields change: an older memo is then ignored
+
     def __init__(self) -> None:
+        self.format = self.FORMAT
         self.out: str = ""
         self.global_key: str = ""
         self.pages: dict[str, tuple[str, int, int]] = {}
         self.search = search_index.SearchIndexer()  # what the last search index was made of
+        self.shown: tuple | None = None  # the last build's Renderer.shown_key
+        self.digests: dict[str, str] = {}  # and its entries' file digests
 
     def reusable(self, out: Path, global_key: str) -> bool:
         return self.out == str(out.resolve()) and self.global_key == global_key
@@ -651,12 +672,19 @@ class PageMemo:
         return (st.st_size, st.st_mtime_ns) == known[1:]
 
     def record(
-        self, out: Path, global_key: str, fps: dict[str, str], unchanged: Collection[str] = ()
+        self,
+        out: Path,
+        global_key: str,
+        fps: dict[str, str],
+        unchanged: Collection[str] = (),
+        shown: tuple | None = None,
+        digests: dict[str, str] | None = None,
     ) -> None:
         """Call after writing: remembers each page's fingerprint and file stamp. Pages
         left `unchanged` keep the stamp they already have, saving a stat per page."""
         same = self.reusable(out, global_key)
         old = self.pages if same else {}
+        self.shown, self.digests = shown, digests or {}
         self.out, self.global_key = str(out.resolve()), global_key
         self.pages = {}
         for path, fp in fps.items():
@@ -676,6 +704,8 @@ class RenderResult:
     unchanged: set[str]  # known to be on disk already, byte for byte
     fingerprints: dict[str, str]
     global_key: str
+    shown: tuple | None = None  # see Renderer.shown_key
+    digests: dict[str, str] | None = None  # entry path -> file digest
 
 
 def render_site(
@@ -703,7 +733,25 @@ def render_site(
     unchanged: set[str] = set()
     fps: dict[str, str] = {}
     todo: list[PageJob] = []
-    for job, fp in renderer.fingerprinted_jobs(global_key):
+    shown = renderer.shown_key(global_key)
+    digests = {e.path: e.digest for e in model.entries}
+    pairs = None
+    if use_memo and memo.shown == shown:  # type: ignore[union-attr]
+        # Only bodies changed since the last build: every page but the edited entries'
+        # and the feed is as the memo says, if its file is still as written.
+        pairs = renderer.body_edit_jobs(memo.digests)  # type: ignore[union-attr]
+        redo = {job.path for job, _fp in pairs}
+        for path, known in memo.pages.items():  # type: ignore[union-attr]
+            if path in redo or search_index.is_search_file(path):
+                continue
+            if not memo.unchanged(out, path, known[0]):  # type: ignore[union-attr,arg-type]
+                pairs = None  # a page changed on disk: check every page
+                unchanged.clear()
+                fps.clear()
+                break
+            unchanged.add(path)
+            fps[path] = known[0]
+    for job, fp in pairs if pairs is not None else renderer.fingerprinted_jobs(global_key):
         fps[job.path] = fp
         if use_memo and memo.unchanged(out, job.path, fp):  # type: ignore[union-attr,arg-type]
             unchanged.add(job.path)
@@ -731,7 +779,7 @@ def render_site(
         else:
             pages[path] = search_data(path)
     pages.update(assets if assets is not None else collect_assets(journal.root))
-    return RenderResult(pages, unchanged, fps, global_key)
+    return RenderResult(pages, unchanged, fps, global_key, shown, digests)
 
 
 RENDER_PARALLEL_MIN = 2000  # pages; below this, forking workers costs more than it saves
