@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pickle
 import time
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -14,7 +14,7 @@ from .cache import CACHE_DIR, EntryCache
 from .errors import Problem
 from .loader import Journal, load_journal
 from .render import PageMemo, make_env, render_site, templates_digest
-from .write import check_target, write_site
+from .write import FreshFolder, check_target, is_fresh, write_site
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class Options:
 @dataclass(frozen=True)
 class Rendered:
     journal: Journal  # the entries shown
-    pages: dict[str, bytes]  # every page, or with a memo only those rendered now
+    pages: MutableMapping[str, bytes]  # every page, or only those rendered now
     warnings: tuple[Problem, ...]
     unchanged: frozenset[str] = frozenset()  # on disk already, byte for byte
     fingerprints: dict[str, str] = field(default_factory=dict)
@@ -67,6 +67,7 @@ def render_journal(
     out: Path | None = None,
     linker: Callable[[str], str] | None = None,
     assets: dict[str, bytes] | None = None,
+    pages: MutableMapping[str, bytes] | None = None,
 ) -> Rendered:
     """Load, analyse and render; raises ProblemsError before anything is written."""
     from .evidence_pages import analyse_journal, evidence_pages  # the analytics layer
@@ -87,6 +88,7 @@ def render_journal(
         encrypted=options.encrypted,
         linker=linker,
         assets=assets,
+        pages=pages,
     )
     return Rendered(
         shown,
@@ -102,7 +104,10 @@ def render_journal(
 
 def write_rendered(rendered: Rendered, out: Path, memo: PageMemo | None = None) -> tuple[int, int]:
     """Write what changed, then remember what is on disk for the next build."""
-    written, removed = write_site(rendered.pages, out, keep=rendered.unchanged)
+    if isinstance(rendered.pages, FreshFolder):  # already written, as rendered
+        written, removed = rendered.pages.commit(), 0
+    else:
+        written, removed = write_site(rendered.pages, out, keep=rendered.unchanged)
     if memo is not None:
         memo.record(
             out,
@@ -169,8 +174,14 @@ def build(
             )
         stamp.forget(root)  # until this build has finished
     memo = load_memo(root) if persistent else None
-    rendered = render_journal(root, options, cache, memo=memo, out=out)
-    written, removed = write_rendered(rendered, out, memo)
+    fresh = FreshFolder(out) if is_fresh(out) else None  # a first build: write as rendered
+    try:
+        rendered = render_journal(root, options, cache, memo=memo, out=out, pages=fresh)
+        written, removed = write_rendered(rendered, out, memo)
+    except BaseException:
+        if fresh is not None:
+            fresh.abort()
+        raise
     if cache is not None:
         cache.save()
     if memo is not None:

@@ -11,7 +11,7 @@ import pickle
 import posixpath
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator, MutableMapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -700,7 +700,7 @@ class PageMemo:
 
 @dataclass
 class RenderResult:
-    pages: dict[str, bytes]  # rendered now
+    pages: MutableMapping[str, bytes]  # rendered now
     unchanged: set[str]  # known to be on disk already, byte for byte
     fingerprints: dict[str, str]
     global_key: str
@@ -721,15 +721,17 @@ def render_site(
     out: Path | None = None,
     encrypted: bool = False,
     linker: Callable[[str], str] | None = None,
+    pages: MutableMapping[str, bytes] | None = None,
 ) -> RenderResult:
-    """The site in memory; with a memo for `out`, pages whose inputs did not change are skipped."""
+    """The site in memory (or into `pages`, e.g. a FreshFolder writing as it goes); with a
+    memo for `out`, pages whose inputs did not change are skipped."""
     model = build_model(journal, today, evidence)
     if extra_pages:
         model.extra_pages.update(extra_pages)
     renderer = Renderer(env, model, preview=preview, encrypted=encrypted, linker=linker)
     global_key = renderer.global_key(journal.root)
     use_memo = memo is not None and out is not None and memo.reusable(out, global_key)
-    pages: dict[str, bytes] = {}
+    pages = {} if pages is None else pages
     unchanged: set[str] = set()
     fps: dict[str, str] = {}
     todo: list[PageJob] = []
@@ -791,8 +793,9 @@ def _render_slice(bounds: tuple[int, int]) -> list[bytes]:
     return [renderer.render(job) for job in jobs[bounds[0] : bounds[1]]]
 
 
-def render_many(renderer: Renderer, jobs: list[PageJob]) -> list[bytes]:
-    """Render pages, in forked workers when there are many and no other thread runs.
+def render_many(renderer: Renderer, jobs: list[PageJob]) -> Iterator[bytes]:
+    """Render pages in order, in forked workers when there are many and no other thread
+    runs; a generator, so a caller writing pages as they come never holds them all.
 
     Workers inherit the renderer and the jobs through fork, so nothing but the page
     bytes crosses a process boundary.
@@ -800,13 +803,16 @@ def render_many(renderer: Renderer, jobs: list[PageJob]) -> list[bytes]:
     global _FORKED
     workers = os.cpu_count() or 1
     if workers < 2 or len(jobs) < RENDER_PARALLEL_MIN or not fork_is_safe():
-        return [renderer.render(job) for job in jobs]
-    size = -(-len(jobs) // (workers * 4))
+        for job in jobs:
+            yield renderer.render(job)
+        return
+    size = -(-len(jobs) // (workers * 8))
     bounds = [(i, min(i + size, len(jobs))) for i in range(0, len(jobs), size)]
     _FORKED = (renderer, jobs)
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            return [html for chunk in pool.map(_render_slice, bounds) for html in chunk]
+            for chunk in pool.map(_render_slice, bounds):
+                yield from chunk
     finally:
         _FORKED = None

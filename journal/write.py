@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Collection
+from collections.abc import Collection, Iterator, MutableMapping
 from pathlib import Path
 
 from .errors import JournalError
@@ -39,22 +39,75 @@ def check_target(out: Path, root: Path) -> None:
         )
 
 
+class FreshFolder(MutableMapping):
+    """A first build's pages, written as they are rendered into a sibling temp folder and
+    renamed into place at the end: the whole site never sits in memory, and a failed
+    build leaves `out` as it was. Only the names are kept."""
+
+    def __init__(self, out: Path):
+        self.out = out
+        self.tmp: Path | None = None
+        self.names: set[str] = set()
+        self._dirs: set[str] = set()
+
+    def __setitem__(self, rel: str, data: bytes) -> None:
+        if self.tmp is None:
+            self.out.parent.mkdir(parents=True, exist_ok=True)
+            self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.out.name}-", dir=self.out.parent))
+            os.chmod(self.tmp, DIR_MODE)
+        folder = os.path.dirname(rel)
+        if folder not in self._dirs:
+            os.makedirs(os.path.join(self.tmp, folder), exist_ok=True)
+            self._dirs.add(folder)
+        with open(os.path.join(self.tmp, rel), "wb") as fh:
+            fh.write(data)
+        self.names.add(rel)
+
+    def __getitem__(self, rel: str) -> bytes:
+        if rel not in self.names or self.tmp is None:
+            raise KeyError(rel)
+        return (self.tmp / rel).read_bytes()
+
+    def __delitem__(self, rel: str) -> None:
+        raise TypeError("pages of a fresh build are not removed")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self.names))
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def commit(self) -> int:
+        """Put the folder in place; returns the number of files written."""
+        if self.tmp is None:
+            self[MARKER] = MARKER_TEXT
+            self.names.discard(MARKER)
+        (self.tmp / MARKER).write_bytes(MARKER_TEXT)  # type: ignore[operator]
+        if self.out.exists():  # an empty folder
+            self.out.rmdir()
+        os.replace(self.tmp, self.out)  # type: ignore[arg-type]
+        self.tmp = None
+        return len(self.names)
+
+    def abort(self) -> None:
+        if self.tmp is not None:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            self.tmp = None
+
+
+def is_fresh(out: Path) -> bool:
+    return not out.exists() or (out.is_dir() and not any(out.iterdir()))
+
+
 def _write_fresh(pages: dict[str, bytes], out: Path) -> None:
     """First build: write everything into a sibling temp folder, then rename it into place."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    folder = FreshFolder(out)
     try:
-        os.chmod(tmp, DIR_MODE)
         for rel, data in pages.items():
-            path = tmp / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-        (tmp / MARKER).write_bytes(MARKER_TEXT)
-        if out.exists():  # an empty folder
-            out.rmdir()
-        os.replace(tmp, out)
+            folder[rel] = data
+        folder.commit()
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        folder.abort()
         raise
 
 

@@ -313,3 +313,29 @@ def test_output_files_are_world_readable(small_site):
     _, out, _ = small_site
     mode = os.stat(out / "index.html").st_mode & 0o777
     assert mode & 0o044 == 0o044
+
+
+def test_a_first_build_that_fails_midway_leaves_nothing_behind(make_journal, tmp_path):
+    """First builds write pages as they are rendered, into a temp folder renamed at the
+    end; a template error halfway through must leave neither a site nor the temp folder."""
+    root = make_journal(
+        {
+            "a.md": entry("2026-11-01", title="Fine"),
+            "b.md": entry("2026-11-02", title="Breaks the template"),
+        }
+    )
+    (root / "templates").mkdir()
+    (root / "templates" / "entry.html").write_text(
+        '{% extends "default/entry.html" %}{% block main %}'
+        "{% if entry.title.startswith('Breaks') %}{{ no_such_thing }}{% endif %}"
+        "{{ super() }}{% endblock %}"
+    )
+    out = tmp_path / "fresh" / "site"
+    with pytest.raises(JournalError, match="template error"):
+        build(root, out, Options(today=date(2026, 11, 22)))
+    assert not out.exists()
+    assert list((tmp_path / "fresh").iterdir()) == []
+    # and a successful first build streams every page into place
+    (root / "templates" / "entry.html").unlink()
+    result = build(root, out, Options(today=date(2026, 11, 22)))
+    assert (out / "entries" / "b.html").is_file() and result.written == result.pages
