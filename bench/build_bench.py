@@ -19,6 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from serve_latency import OUT, journal_for, measure, summary  # noqa: E402
 
+EDITS = 3  # body edits and date edits measured after each cold build
 TARGETS_10K = {"cold": "≤ 4 s", "warm": "≤ 1 s", "body edit": "≤ 1.5 s", "date edit": "≤ 1.5 s"}
 
 
@@ -60,13 +61,19 @@ def bench(n: int, repeat: int) -> dict[str, list[tuple[float, float]]]:
             shutil.rmtree(out, ignore_errors=True)
             results["cold"].append(run_build(root, out))
             results["warm"].append(run_build(root, out))
-            target.write_text(original + f"\nBody edit {i}.\n", encoding="utf-8")
-            results["body edit"].append(run_build(root, out))
-            moved = re.sub(
-                r"^date: (\d{4})-(\d\d)-(\d\d)", r"date: \1-\2-01", original, count=1, flags=re.M
-            )
-            target.write_text(moved + f"\nDate edit {i}.\n", encoding="utf-8")
-            results["date edit"].append(run_build(root, out))
+            for j in range(EDITS):  # several edits per cold build: edits are cheap, and noisy
+                target.write_text(original + f"\nBody edit {i}.{j}.\n", encoding="utf-8")
+                results["body edit"].append(run_build(root, out))
+            for j in range(EDITS):
+                moved = re.sub(
+                    r"^date: (\d{4})-(\d\d)-(\d\d)",
+                    rf"date: \1-\2-{1 + j:02d}",
+                    original,
+                    count=1,
+                    flags=re.M,
+                )
+                target.write_text(moved + f"\nDate edit {i}.{j}.\n", encoding="utf-8")
+                results["date edit"].append(run_build(root, out))
     finally:
         target.write_text(original, encoding="utf-8")
     return results
