@@ -12,6 +12,7 @@ import base64
 import json
 import posixpath
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -56,7 +57,7 @@ class PublishResult:
         )
 
 
-def make_linker(keys: SiteKeys):  # noqa: ANN201  # Callable[[str], str]
+def make_linker(keys: SiteKeys) -> Callable[[str], str]:
     """Logical page path -> published path; fragments are kept."""
 
     def link(path: str) -> str:
@@ -69,7 +70,7 @@ def make_linker(keys: SiteKeys):  # noqa: ANN201  # Callable[[str], str]
     return link
 
 
-def search_bundle(pages: dict[str, bytes], link) -> bytes:  # noqa: ANN001
+def search_bundle(pages: Mapping[str, bytes], link: Callable[[str], str]) -> bytes:
     """Every search file as one JSON object {file name: its JSON}: the index is one sealed
     object, opened in memory after unlocking. Parts are named as search.js will ask for
     them: by the file name their link from the search page would have."""

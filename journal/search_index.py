@@ -314,7 +314,9 @@ class SearchIndexer:
             found = self.links[path] = link(path)
         return found
 
-    def _main(self, entries: Sequence[Entry], domain_names: dict[str, str], link) -> str:  # noqa: ANN001
+    def _main(
+        self, entries: Sequence[Entry], domain_names: dict[str, str], link: Callable[[str], str]
+    ) -> str:
         slugs = sorted(domain_names)
         slot = {s: i for i, s in enumerate(slugs)}
         main = {
