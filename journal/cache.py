@@ -12,7 +12,7 @@ from .entries import Parsed
 from .markdown import MARKDOWN_SETTINGS
 
 CACHE_DIR = ".journal-cache"
-_FORMAT = f"evidence-journal {__version__} {MARKDOWN_SETTINGS} 3"
+_FORMAT = f"evidence-journal {__version__} {MARKDOWN_SETTINGS} 4"
 
 
 class EntryCache:
@@ -37,13 +37,18 @@ class EntryCache:
         if self._loaded:
             return
         self._loaded = True
+        stored: dict[tuple[str, str], bytes] = {}
         try:
             with open(self.path, "rb") as fh:  # type: ignore[arg-type]
-                stamp, items = pickle.load(fh)
+                stamp, count = pickle.load(fh)
+                if stamp != _FORMAT:
+                    return
+                for _ in range(count):
+                    key, blob = pickle.load(fh)
+                    stored[key] = blob
         except Exception:  # noqa: BLE001 - any damage means: start empty
             return
-        if stamp == _FORMAT and isinstance(items, dict):
-            self.stored = items
+        self.stored = stored
 
     def get(self, relpath: str, digest: str) -> Parsed | None:
         self._load()
@@ -62,10 +67,7 @@ class EntryCache:
 
     def put(self, relpath: str, digest: str, parsed: Parsed) -> None:
         self._load()
-        key = (relpath, digest)
-        self.items[key] = parsed
-        if self.path is not None:
-            self.stored[key] = pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)
+        self.items[(relpath, digest)] = parsed  # pickled when saved
         self.dirty = True
 
     def keep_only(self, keys: set[tuple[str, str]]) -> None:
@@ -79,11 +81,18 @@ class EntryCache:
     def save(self) -> None:
         if self.path is None or not self.dirty:
             return
+        fresh = [key for key in self.items if key not in self.stored]
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
-        try:
+        protocol = pickle.HIGHEST_PROTOCOL
+        try:  # one record at a time: a first build never holds every entry's pickle at once
             with os.fdopen(fd, "wb") as fh:
-                pickle.dump((_FORMAT, self.stored), fh, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump((_FORMAT, len(self.stored) + len(fresh)), fh, protocol=protocol)
+                for record in self.stored.items():
+                    pickle.dump(record, fh, protocol=protocol)
+                for key in fresh:
+                    blob = pickle.dumps(self.items[key], protocol=protocol)
+                    pickle.dump((key, blob), fh, protocol=protocol)
             os.replace(tmp, self.path)
         except OSError:
             Path(tmp).unlink(missing_ok=True)

@@ -251,8 +251,7 @@ class SearchIndexer:
                 if self.shards is None or key not in self.shards:
                     self.shards, self.partial = self._all_shards(self.terms, self.k), False
                 found = data_script(name, _postings(self.shards[key]))
-            self.out[path] = found
-            return found
+            return found  # not kept: asked for once per change, and large in sum
 
         return fps, data
 
