@@ -12,23 +12,17 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from build_bench import run_build  # noqa: E402
 from serve_latency import journal_for  # noqa: E402
 
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+from tests.chromium import CHROMIUM, FLAGS  # noqa: E402  # one definition of the browser
+
 # words of bench/generate.py's vocabulary: common, rare and two-word queries
 QUERIES = ["morning", "nervous question", "endgame", "rehearsed slide", "the", "coach"]
 
@@ -38,26 +32,11 @@ def measure(n: int, repeat: int) -> dict[str, float]:
 
     root = journal_for(n)
     out = Path(tempfile.mkdtemp(prefix=f"search-{n}-")) / "site"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "journal",
-            "build",
-            "--root",
-            str(root),
-            "--out",
-            str(out),
-            "--today",
-            "2026-11-22",
-        ],
-        check=True,
-        capture_output=True,
-    )
+    run_build(root, out)
     size = sum(p.stat().st_size for p in [out / "search-index.js", *(out / "search").iterdir()])
     answered, snippets, fresh, baseline = [], [], [], []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         for i in range(repeat):
             page = browser.new_page()
             q = QUERIES[i % len(QUERIES)]

@@ -47,7 +47,6 @@ class PublishResult:
     files: int
     written: int
     removed: int
-    resealed: int  # pages whose content changed (or were new), so got a fresh blob
 
     def summary(self, out: Path, encrypted: bool) -> str:
         what = "encrypted" if encrypted else "UNENCRYPTED"
@@ -112,13 +111,12 @@ def _reuse(keys: SiteKeys, object_id: str, old_b64: bytes | None, plaintext: byt
 
 def seal_site(
     pages: dict[str, bytes], keys: SiteKeys, ring: Keyring, root: Path, out: Path
-) -> tuple[dict[str, bytes], int]:
+) -> dict[str, bytes]:
     """Rendered pages (already at their published paths) -> shells, sealed data and assets."""
 
     shell = make_env(root).get_template(SHELL_TEMPLATE)
     ring_json = json.dumps(json.loads(ring.to_json()), separators=(",", ":"))
     published: dict[str, bytes] = {}
-    resealed = 0
     for object_id, plaintext in pages.items():
         if object_id.startswith("assets/"):
             published[object_id] = plaintext
@@ -127,7 +125,6 @@ def seal_site(
         payload = _reuse(keys, object_id, old, plaintext)
         if payload is None:
             payload = base64.b64encode(keys.seal(object_id, plaintext))
-            resealed += 1
         if object_id.endswith(".html"):
             published[object_id] = shell.render(
                 keyring=ring_json, payload=payload.decode("ascii"), assets=_asset_prefix(object_id)
@@ -144,7 +141,7 @@ def seal_site(
     published["robots.txt"] = ROBOTS
     published["404.html"] = NOT_FOUND
     published[".nojekyll"] = b""
-    return published, resealed
+    return published
 
 
 def _unlock_script(root: Path) -> bytes:
@@ -172,7 +169,7 @@ def publish(
         rendered = render_journal(root, Options(private=False, today=today), cache, assets=theme)
         written, removed = write_site(rendered.pages, out)
         n = len(rendered.pages)
-        return PublishResult(len(rendered.journal.entries), n, written, removed, n)
+        return PublishResult(len(rendered.journal.entries), n, written, removed)
     if passphrase is None:
         raise JournalError("publishing encrypted needs the passphrase")
     keys = SiteKeys.derive(unwrap(ring, passphrase), ring.build)
@@ -193,6 +190,6 @@ def publish(
         (path if path.startswith("assets/") else link(path)): data for path, data in kept.items()
     }
     at_published_paths[link(MAIN)] = search_bundle(rendered.pages, link)
-    files, resealed = seal_site(at_published_paths, keys, ring, root, out)
+    files = seal_site(at_published_paths, keys, ring, root, out)
     written, removed = write_site(files, out)
-    return PublishResult(len(rendered.journal.entries), len(files), written, removed, resealed)
+    return PublishResult(len(rendered.journal.entries), len(files), written, removed)

@@ -514,30 +514,6 @@ class Renderer:
             jobs.append(feed)
         return [(job, job.fingerprint()) for job in jobs]
 
-    def fingerprinted_jobs(self, global_key: str) -> list[tuple[PageJob, str]]:
-        """Every job with its fingerprint. When the last call saw the same global inputs
-        and the same entries by path and frontmatter (only bodies changed, the common edit
-        in the preview), its jobs are reused and only the edited entries' pages and the
-        feed are made again: everything else shows frontmatter only (see _identity)."""
-        m = self.model
-        key = self.shown_key(global_key)
-        cached = self.items.get(("jobs",))
-        if cached is not None and cached[0] == key:
-            _key, old_pairs, digests, where = cached
-            pairs = list(old_pairs)
-            for i, e in enumerate(m.entries):
-                if digests[i] != e.digest:
-                    job = self._entry_job(i)
-                    pairs[where[job.path]] = (job, job.fingerprint())
-            feed = self._feed_job()
-            if feed is not None:
-                pairs[where[FEED]] = (feed, feed.fingerprint())
-        else:
-            pairs = [(job, job.fingerprint()) for job in self.jobs()]
-            where = {job.path: n for n, (job, _fp) in enumerate(pairs)}
-        self.items[("jobs",)] = (key, pairs, [e.digest for e in m.entries], where)
-        return pairs
-
     def jobs(self) -> list[PageJob]:
         m = self.model
         ev = m.evidence
@@ -753,7 +729,9 @@ def render_site(
                 break
             unchanged.add(path)
             fps[path] = known[0]
-    for job, fp in pairs if pairs is not None else renderer.fingerprinted_jobs(global_key):
+    if pairs is None:
+        pairs = [(job, job.fingerprint()) for job in renderer.jobs()]
+    for job, fp in pairs:
         fps[job.path] = fp
         if use_memo and memo.unchanged(out, job.path, fp):  # type: ignore[union-attr,arg-type]
             unchanged.add(job.path)

@@ -134,14 +134,12 @@ class SearchIndexer:
     def _transient(self) -> None:
         self.shards: dict[str, dict[str, array]] | None = None
         self.partial = False  # True: self.shards holds only the shards an edit touched
-        self.out: dict[str, bytes] = {}
         if not hasattr(self, "links"):
             self.links: dict[str, str] = {}  # kept: links depend only on the context
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
-        for name in ("shards", "out"):
-            state.pop(name, None)
+        state.pop("shards", None)
         return state
 
     def __setstate__(self, state: dict) -> None:
@@ -150,7 +148,6 @@ class SearchIndexer:
 
     def _bump(self, path: str) -> None:
         self.versions[path] = self.versions.get(path, 0) + 1
-        self.out.pop(path, None)
 
     def _all_shards(self, terms: list[Terms], k: int) -> dict[str, dict[str, array]]:
         shards: dict[str, dict[str, array]] = {}
@@ -233,14 +230,13 @@ class SearchIndexer:
         if digest != self.main_hash:
             self.main_hash = digest
             self._bump(MAIN)
-        self.out[MAIN] = main
         fps[MAIN] = f"search:{self.token}:{self.versions[MAIN]}"
         self.versions = {p: v for p, v in self.versions.items() if p in fps}
 
         def data(path: str) -> bytes:
-            found = self.out.get(path)
-            if found is not None:
-                return found
+            """A file's bytes, made when asked for (once per change) and not kept."""
+            if path == MAIN:
+                return main
             name = posixpath.basename(path)
             if name.startswith("d-"):
                 c = int(name[2:-3])
@@ -251,7 +247,7 @@ class SearchIndexer:
                 if self.shards is None or key not in self.shards:
                     self.shards, self.partial = self._all_shards(self.terms, self.k), False
                 found = data_script(name, _postings(self.shards[key]))
-            return found  # not kept: asked for once per change, and large in sum
+            return found
 
         return fps, data
 
