@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from serve_latency import journal_for  # noqa: E402
 
-import journal.loader as loader  # noqa: E402
+import journal.load.journal as loader  # noqa: E402
 import journal.render as render  # noqa: E402
 from journal.build import Options, build  # noqa: E402
 

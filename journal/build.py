@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import stamp
-from .cache import CACHE_DIR, EntryCache
-from .errors import Problem
-from .loader import Journal, load_journal
-from .render import PageMemo, make_env, render_site, templates_digest
-from .write import FreshFolder, check_target, is_fresh, write_site
+from journal import stamp
+from journal.cache import CACHE_DIR, EntryCache
+from journal.errors import Problem
+from journal.load.journal import Journal, load_journal
+from journal.render import PageMemo, make_env, render_site, templates_digest
+from journal.write import FreshFolder, check_target, is_fresh, write_site
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ def render_journal(
     pages: MutableMapping[str, bytes] | None = None,
 ) -> Rendered:
     """Load, analyse and render; raises ProblemsError before anything is written."""
-    from .evidence_pages import analyse_journal, evidence_pages  # the analytics layer
+    from journal.pages.evidence import analyse_journal, evidence_pages  # the analytics layer
 
     today = options.today or date.today()
     full = load_journal(root, cache)

@@ -7,9 +7,9 @@ import pickle
 import tempfile
 from pathlib import Path
 
-from . import __version__
-from .entries import Parsed
-from .markdown import MARKDOWN_SETTINGS
+from journal import __version__
+from journal.load.entry import Parsed
+from journal.load.markdown import MARKDOWN_SETTINGS
 
 CACHE_DIR = ".journal-cache"
 _FORMAT = f"evidence-journal {__version__} {MARKDOWN_SETTINGS} 4"

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from . import __version__
-from .errors import JournalError, ProblemsError, report
+from journal import __version__
+from journal.errors import JournalError, ProblemsError, report
 
 
 def _date(text: str) -> date:
@@ -20,7 +20,7 @@ def _date(text: str) -> date:
 
 
 def _root(args: argparse.Namespace) -> Path:
-    from .loader import find_root
+    from journal.load.journal import find_root
 
     if args.root:
         root = Path(args.root)
@@ -42,8 +42,8 @@ def _print_warnings(problems: Sequence) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import Options, build
-    from .cache import default_cache
+    from journal.build import Options, build
+    from journal.cache import default_cache
 
     root = _root(args)
     out = Path(args.out) if args.out else root / "site"
@@ -55,7 +55,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .loader import load_journal
+    from journal.load.journal import load_journal
 
     journal = load_journal(_root(args))
     _print_warnings(journal.warnings)
@@ -65,7 +65,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from .scaffold import new_entry
+    from journal.commands.scaffold import new_entry
 
     root = _root(args)
     tags = [t.strip() for t in (args.tags or "").split(",") if t.strip()]
@@ -75,7 +75,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from .scaffold import init_journal
+    from journal.commands.scaffold import init_journal
 
     folder = Path(args.dir)
     created = init_journal(folder, date.today())
@@ -89,9 +89,9 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from .analytics import analyse
-    from .loader import load_journal
-    from .stats import stats_json, stats_table
+    from journal.analyse.analytics import analyse
+    from journal.commands.stats import stats_json, stats_table
+    from journal.load.journal import load_journal
 
     journal = load_journal(_root(args)).select(drafts=args.drafts)
     data = analyse(journal.entries, journal.config, args.today or date.today()).to_json()
@@ -100,8 +100,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .export import export
-    from .loader import load_journal
+    from journal.commands.export import export
+    from journal.load.journal import load_journal
 
     journal = load_journal(_root(args)).select(private=args.private)
     text = export(
@@ -124,8 +124,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .build import Options
-    from .preview import serve
+    from journal.build import Options
+    from journal.serve import serve
 
     root = _root(args)
     serve(
@@ -164,9 +164,9 @@ def _ask(prompt: str, env: str, *, confirm: bool) -> str:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    from .cache import default_cache
-    from .crypto import KEYRING_FILE, create_keyring, read_keyring, write_keyring
-    from .publish import publish
+    from journal.cache import default_cache
+    from journal.publish.crypto import KEYRING_FILE, create_keyring, read_keyring, write_keyring
+    from journal.publish.site import publish
 
     root = _root(args)
     out = Path(args.out) if args.out else root / "public"
@@ -193,14 +193,14 @@ def cmd_publish(args: argparse.Namespace) -> int:
     if not args.public:
         print(f"Keep {KEYRING_FILE} with the journal; the passphrase cannot be recovered.")
     if args.git:
-        from .deploy import deploy_git
+        from journal.publish.deploy import deploy_git
 
         print(deploy_git(out, root, args.git, args.remote))
     return 0
 
 
 def cmd_passphrase(args: argparse.Namespace) -> int:
-    from .crypto import read_keyring, rewrap, write_keyring
+    from journal.publish.crypto import read_keyring, rewrap, write_keyring
 
     root = _root(args)
     ring = read_keyring(root)

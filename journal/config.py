@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from .errors import Problem
+from journal.errors import Problem
 
 CONFIG_NAME = "journal.toml"
 PERIODS = ("week", "day")
@@ -203,7 +203,7 @@ def load_config(root: Path) -> tuple[Config, list[Problem]]:
     if not isinstance(raw_domains, dict):
         reader.error(reader.line_of("domains"), "domains is not a table", "[domains.<slug>]")
         raw_domains = {}
-    from .text import slugify  # here, to keep config importable on its own
+    from journal.text import slugify  # here, to keep config importable on its own
 
     for key, table in raw_domains.items():
         name = f"domains.{key}"

@@ -24,12 +24,14 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
-from . import __version__, analytics, recall, search_index
-from .analytics import domain_name
-from .entries import Entry
-from .errors import TemplateError
-from .loader import Journal, fork_is_safe
-from .text import slugify
+from journal import __version__
+from journal.analyse import analytics, recall
+from journal.analyse.analytics import domain_name
+from journal.errors import TemplateError
+from journal.load.entry import Entry
+from journal.load.journal import Journal, fork_is_safe
+from journal.pages import search_index
+from journal.text import slugify
 
 ASSETS_DIR = "assets"
 RECENT = 12
@@ -95,7 +97,7 @@ def _new_env(root: Path) -> jinja2.Environment:
 def _bytecode_cache(root: Path) -> jinja2.BytecodeCache | None:
     """Compiled templates kept in the journal's cache folder: compiling them is a good
     part of a small rebuild's time. Keyed by each template's source, so never stale."""
-    from .cache import CACHE_DIR
+    from journal.cache import CACHE_DIR
 
     folder = root / CACHE_DIR / "templates"
     try:
@@ -382,7 +384,7 @@ class Renderer:
 
     def global_key(self, root: Path) -> str:
         """What every page depends on: code, templates, config and the shared context."""
-        from .markdown import MARKDOWN_SETTINGS
+        from journal.load.markdown import MARKDOWN_SETTINGS
 
         return fingerprint(
             __version__,

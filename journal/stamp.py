@@ -16,10 +16,10 @@ import os
 from dataclasses import asdict
 from pathlib import Path
 
-from . import __version__
-from .cache import CACHE_DIR
-from .entries import entry_paths
-from .errors import Problem
+from journal import __version__
+from journal.cache import CACHE_DIR
+from journal.errors import Problem
+from journal.load.entry import entry_paths
 
 STAMP_FILE = "last-build.json"
 _CODE = Path(__file__).resolve().parent

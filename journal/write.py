@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Collection, Iterator, MutableMapping
 from pathlib import Path
 
-from .errors import JournalError
+from journal.errors import JournalError
 
 MARKER = ".journal-site"
 MARKER_TEXT = b"Built by Evidence Journal; this folder is replaced on every build.\n"

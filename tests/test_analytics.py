@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from journal.analytics import (
+from journal.analyse.analytics import (
     WinIndex,
     analyse,
     attribution_mix,
@@ -19,7 +19,7 @@ from journal.analytics import (
     win_rate,
 )
 from journal.config import Config, PeriodConfig
-from journal.entries import Entry
+from journal.load.entry import Entry
 
 D = date.fromisoformat
 WEEK = PeriodConfig(period="week", week_start=0, half_life=5)

@@ -122,7 +122,7 @@ def test_cache_is_never_written_into_the_site(make_journal, tmp_path):
 
 
 def test_parallel_parsing_gives_the_same_site_as_serial(make_journal, tmp_path, monkeypatch):
-    import journal.loader as loader
+    import journal.load.journal as loader
 
     root = make_journal(journal_files())
     monkeypatch.setattr(loader, "PARALLEL_MIN", 10**9)
@@ -204,7 +204,7 @@ def test_parallel_rendering_gives_the_same_site_as_serial(make_journal, tmp_path
 def test_preview_reads_only_the_files_the_watcher_named(make_journal, monkeypatch):
     import builtins
 
-    import journal.loader as loader
+    import journal.load.journal as loader
     from journal.cache import EntryCache
 
     root = make_journal(journal_files())

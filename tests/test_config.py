@@ -8,7 +8,7 @@ import pytest
 
 from journal.config import Config, load_config
 from journal.errors import ProblemsError
-from journal.loader import load_journal
+from journal.load.journal import load_journal
 from tests.conftest import entry
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from journal.entries import parse_entry
 from journal.errors import ProblemsError
-from journal.loader import load_journal
+from journal.load.entry import parse_entry
+from journal.load.journal import load_journal
 from tests.conftest import entry
 
 FIXTURES = Path(__file__).parent / "fixtures" / "bad_entries"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from journal.loader import load_journal
+from journal.load.journal import load_journal
 
 _spec = importlib.util.spec_from_file_location(
     "bench_generate", Path(__file__).resolve().parent.parent / "bench" / "generate.py"

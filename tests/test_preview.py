@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from journal.build import Options
-from journal.preview import PreviewServer, is_noise
+from journal.serve import PreviewServer, is_noise
 from tests.conftest import entry
 
 TODAY = date(2026, 11, 22)

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from journal import crypto
 from journal.cli import main
-from journal.crypto import Keyring, SiteKeys, TamperedObject, WrongPassphrase
 from journal.errors import JournalError
-from journal.publish import publish
+from journal.publish import crypto
+from journal.publish.crypto import Keyring, SiteKeys, TamperedObject, WrongPassphrase
+from journal.publish.site import publish
 from tests.chromium import launch
 from tests.conftest import entry, write_journal
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import feedparser
 import pytest
 
+from journal.analyse.recall import months_back
 from journal.build import Options, build
 from journal.cli import main
-from journal.preview import PreviewServer
-from journal.recall import months_back
+from journal.serve import PreviewServer
 from tests.conftest import entry
 
 REPO = Path(__file__).resolve().parent.parent

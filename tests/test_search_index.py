@@ -6,8 +6,8 @@ import json
 import pickle
 from datetime import date
 
-from journal.entries import Entry
-from journal.search_index import (
+from journal.load.entry import Entry
+from journal.pages.search_index import (
     CHUNK,
     SearchIndexer,
     build_index,

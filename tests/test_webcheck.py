@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from journal import crypto
 from journal.build import Options, build
-from journal.crypto import SiteKeys
-from journal.publish import publish
+from journal.publish import crypto
+from journal.publish.crypto import SiteKeys
+from journal.publish.site import publish
 
 REPO = Path(__file__).resolve().parent.parent
 MODULES = REPO / "tests" / "webcheck" / "node_modules"

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from .config import Config, PeriodConfig
-from .entries import Entry
+from journal.config import Config, PeriodConfig
+from journal.load.entry import Entry
 
 BINS = ((1, 3), (4, 6), (7, 8), (9, 10))
 EXPECTS_SUCCESS = 6  # confidence >= 6 reads as "expected to manage it"

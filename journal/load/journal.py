@@ -9,10 +9,10 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import EntryCache
-from .config import Config, load_config
-from .entries import Entry, Parsed, cross_check, digest, entry_paths, parse_entry
-from .errors import Problem, ProblemsError
+from journal.cache import EntryCache
+from journal.config import Config, load_config
+from journal.errors import Problem, ProblemsError
+from journal.load.entry import Entry, Parsed, cross_check, digest, entry_paths, parse_entry
 
 
 @dataclass(frozen=True)

@@ -20,11 +20,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .build import Options, load_memo, render_journal, write_rendered
-from .cache import CACHE_DIR, EntryCache
-from .errors import JournalError
-from .render import PageMemo, template_dirs
-from .write import check_target
+from journal.build import Options, load_memo, render_journal, write_rendered
+from journal.cache import CACHE_DIR, EntryCache
+from journal.errors import JournalError
+from journal.render import PageMemo, template_dirs
+from journal.write import check_target
 
 EVENTS_PATH = "/__journal/events"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from .analytics import domain_name, followers
-from .config import Config
-from .entries import Entry
-from .text import slugify
+from journal.analyse.analytics import domain_name, followers
+from journal.config import Config
+from journal.load.entry import Entry
+from journal.text import slugify
 
 SUMMARY_CHARS = 200
 

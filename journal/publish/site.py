@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .build import Options, render_journal
-from .cache import EntryCache
-from .crypto import Keyring, SiteKeys, TamperedObject, unwrap
-from .errors import JournalError
-from .render import collect_assets, make_env, template_dirs
-from .search_index import MAIN, data_payload, is_search_file
-from .write import check_target, write_site
+from journal.build import Options, render_journal
+from journal.cache import EntryCache
+from journal.errors import JournalError
+from journal.pages.search_index import MAIN, data_payload, is_search_file
+from journal.publish.crypto import Keyring, SiteKeys, TamperedObject, unwrap
+from journal.render import collect_assets, make_env, template_dirs
+from journal.write import check_target, write_site
 
 SHELL_TEMPLATE = "publish/locked.html"
 UNLOCK_SCRIPT = "assets/unlock.js"

@@ -48,7 +48,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
-from .errors import JournalError
+from journal.errors import JournalError
 
 KEYRING_FILE = "journal.keyring.json"
 DEFAULT_ITERATIONS = 1_000_000

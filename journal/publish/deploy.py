@@ -11,8 +11,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .errors import JournalError
-from .write import MARKER
+from journal.errors import JournalError
+from journal.write import MARKER
 
 
 def _git(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from . import svg
-from .analytics import Evidence, Figures, analyse, daily_counts, period_states
-from .entries import Entry
-from .loader import Journal
+import journal.pages.charts as svg
+from journal.analyse.analytics import Evidence, Figures, analyse, daily_counts, period_states
+from journal.load.entry import Entry
+from journal.load.journal import Journal
 
 STRIP_PERIODS = {"week": 26, "day": 60}
 

@@ -10,7 +10,7 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import date, timedelta
 from html import escape
 
-from .analytics import rolling_median, running_max
+from journal.analyse.analytics import rolling_median, running_max
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 

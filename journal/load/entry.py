@@ -12,10 +12,10 @@ from typing import Any
 
 import yaml
 
-from . import markdown
-from .config import suggest
-from .errors import Problem
-from .text import slugify, title_from_id
+from journal.config import suggest
+from journal.errors import Problem
+from journal.load import markdown
+from journal.text import slugify, title_from_id
 
 ENTRIES_DIR = "entries"
 KINDS = ("win", "setback")

@@ -30,7 +30,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 
-from .entries import Entry
+from journal.load.entry import Entry
 
 MAIN = "search-index.js"
 CHUNK = 10

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import frontmatter
 
-from .entries import ENTRIES_DIR, entry_files
-from .errors import JournalError
-from .text import slugify
+from journal.errors import JournalError
+from journal.load.entry import ENTRIES_DIR, entry_files
+from journal.text import slugify
 
 PROMPTS = {
     "win": [

@@ -6,7 +6,7 @@ import calendar
 from collections.abc import Sequence
 from datetime import date
 
-from .entries import Entry
+from journal.load.entry import Entry
 
 
 def months_back(day: date, months: int) -> date:
