@@ -1,20 +1,48 @@
-"""The pipeline: load -> analyse -> render, all in memory, and only then write."""
+"""The build: load -> analyse -> pages -> render -> write, memoised by content keys.
+
+    sources  = read_sources(root)                  files -> bytes (read once)
+    journal  = load_journal(root, memo, sources)   bytes -> entries (parse memoised)
+    evidence = analyse(journal, today)              entries -> figures (pure)
+    pages    = site_pages(journal, evidence, ...)  -> [Page(path, template, context)]
+    bytes    = Renderer.render(page)               (render memoised by page key)
+    SiteWriter                                      -> the output folder, swapped whole
+
+`journal serve` runs the same function with a memo it keeps in memory; `journal publish`
+runs the first four stages through `site_files`.
+"""
 
 from __future__ import annotations
 
-import pickle
+import contextlib
+import fcntl
+import hashlib
+import importlib.metadata
+import os
+import sys
 import time
-from collections.abc import Callable, MutableMapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 
-from journal import stamp
-from journal.cache import CACHE_DIR, EntryCache
-from journal.errors import Problem
+import jinja2
+import markdown_it
+import mdit_py_plugins
+import yaml
+
+from journal import __version__
+from journal.analyse import analyse
+from journal.errors import JournalError, Problem
+from journal.load.files import Sources, read_regular, read_sources
 from journal.load.journal import Journal, load_journal
-from journal.render import PageMemo, make_env, render_site, templates_digest
-from journal.write import FreshFolder, check_target, is_fresh, write_site
+from journal.load.markdown import MARKDOWN_SETTINGS
+from journal.memo import CACHE_DIR, Memo, Stored, store_object
+from journal.pages import SiteOptions, site_pages
+from journal.pages.page import page_key
+from journal.render import Linker, Renderer, make_env, render_many, template_dirs, templates_digest
+from journal.write import SiteWriter, check_target, clean_scratch, scratch_folder
+
+_CODE = Path(__file__).resolve().parent
 
 
 @dataclass(frozen=True)
@@ -29,172 +57,284 @@ class Options:
 
 
 @dataclass(frozen=True)
-class Rendered:
-    journal: Journal  # the entries shown
-    pages: MutableMapping[str, bytes]  # every page, or only those rendered now
-    warnings: tuple[Problem, ...]
-    unchanged: frozenset[str] = frozenset()  # on disk already, byte for byte
-    fingerprints: dict[str, str] = field(default_factory=dict)
-    global_key: str = ""
-    shown: tuple | None = None
-    digests: dict[str, str] | None = None
-
-
-@dataclass(frozen=True)
 class BuildResult:
     entries: int
     pages: int
     rendered: int
-    written: int
-    removed: int
     seconds: float
     warnings: tuple[Problem, ...]
+    skipped: bool = False  # nothing had changed since the last build into this folder
 
     def summary(self, out: Path) -> str:
+        if self.skipped:
+            return (
+                f"Built {self.entries} entries into {self.pages} files in {out} "
+                f"(nothing changed since the last build) in {self.seconds:.2f} s."
+            )
         return (
             f"Built {self.entries} entries into {self.pages} files in {out} "
-            f"({self.rendered} pages rendered, {self.written} written, {self.removed} removed) "
-            f"in {self.seconds:.2f} s."
+            f"({self.rendered} pages rendered) in {self.seconds:.2f} s."
         )
+
+
+# --- keys ---------------------------------------------------------------------------------------
+
+
+def _code_digest() -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for path in sorted(_CODE.rglob("*.py")):
+        h.update(path.relative_to(_CODE).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def parse_key() -> str:
+    """What parsing an entry depends on besides the file: this code and its libraries."""
+    return "|".join(
+        [
+            __version__,
+            _code_digest(),
+            MARKDOWN_SETTINGS,
+            markdown_it.__version__,
+            mdit_py_plugins.__version__,
+            yaml.__version__,
+            str(getattr(yaml, "__with_libyaml__", False)),
+        ]
+    )
+
+
+def _folder_digest(folder: Path) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                h.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def global_key(
+    root: Path, options: Options, today: date, dirs: list[Path], linker_key: str = ""
+) -> str:
+    """What every page depends on besides its own context: the code and its libraries,
+    the templates and static files, the config, the options and today."""
+    config = root / "journal.toml"
+    try:
+        config_bytes = read_regular(str(config), 1 << 20)
+    except OSError:
+        config_bytes = b""
+    parts = [
+        parse_key(),
+        jinja2.__version__,
+        importlib.metadata.version("markupsafe"),
+        sys.version,
+        repr(options),
+        today.isoformat(),
+        templates_digest(dirs),
+        *(str(d) for d in dirs),
+        _folder_digest(root / "static"),
+        hashlib.blake2b(config_bytes, digest_size=16).hexdigest(),
+        linker_key,
+    ]
+    return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
+
+
+def sources_key(global_key_: str, sources: Sources, out: Path) -> str:
+    """The whole build's inputs: if equal to the last build's, the site would be the same."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{global_key_}\0{out.resolve()}\0".encode())
+    for rel, data in sources.entries:
+        h.update(rel.encode("utf-8", "surrogateescape") + b"\0")
+        h.update(hashlib.blake2b(data, digest_size=16).digest())
+    h.update(repr(sources.problems).encode())
+    return h.hexdigest()
+
+
+def outputs_stamp(out: Path) -> str:
+    """Every file under `out` by path, size and mtime: a site touched by anyone shows."""
+    h = hashlib.blake2b(digest_size=16)
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as it:
+            items = sorted(it, key=lambda d: d.name)
+        for item in items:
+            if item.is_dir(follow_symlinks=False):
+                walk(item.path, prefix + item.name + "/")
+            else:
+                st = item.stat(follow_symlinks=False)
+                h.update(f"{prefix}{item.name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+
+    try:
+        walk(str(out), "")
+    except OSError:
+        return ""
+    return h.hexdigest()
+
+
+# --- the stages ---------------------------------------------------------------------------------
+
+
+def make_pages(
+    root: Path,
+    options: Options,
+    memo: Memo | None = None,
+    sources: Sources | None = None,
+):  # noqa: ANN201 - (Journal, Site, list[Page])
+    """Load, analyse and list the pages; raises ProblemsError before anything is written."""
+    today = options.today or date.today()
+    full = load_journal(root, memo, sources)
+    shown = full.select(drafts=options.drafts or options.preview, private=options.private)
+    evidence = analyse(shown, today)
+    site, pages = site_pages(
+        shown,
+        evidence,
+        SiteOptions(preview=options.preview, encrypted=options.encrypted),
+        template_dirs(root),
+    )
+    return full, site, pages
+
+
+def site_files(
+    root: Path, options: Options, linker: Linker | None = None
+) -> tuple[Journal, dict[str, bytes]]:
+    """Every file of the site in memory at its logical path (for publish)."""
+    full, site, pages = make_pages(root, options)
+    renderer = Renderer(make_env(template_dirs(root)), site.common(), linker)
+    files = dict(zip((p.path for p in pages), render_many(renderer, pages, _bytes), strict=True))
+    return site.journal, files
+
+
+def _bytes(path: str, data: bytes) -> bytes:
+    return data
+
+
+@contextlib.contextmanager
+def build_lock(cache: Path) -> Iterator[None]:
+    """One build at a time per journal: a second one waits for the first."""
+    cache.mkdir(parents=True, exist_ok=True)
+    with open(cache / "lock", "a+b") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print("Another build of this journal is running; waiting for it…", file=sys.stderr)
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def open_memo(root: Path) -> Memo:
+    """The journal's memo, or an in-memory one where the cache folder cannot be used."""
+    folder = root / CACHE_DIR
+    try:
+        memo = Memo(folder, parse_key())
+        memo.prepare()
+        return memo
+    except OSError as exc:
+        print(
+            f"warning: cannot use {folder} ({exc.strerror}); building without a cache",
+            file=sys.stderr,
+        )
+        return Memo(None, parse_key())
+
+
+def build(
+    root: Path, out: Path, options: Options = Options(), memo: Memo | None = None
+) -> BuildResult:
+    """Build the site into `out`. With `memo` (the preview's), it is used and kept in memory;
+    without, the journal's own memo is loaded and saved."""
+    started = time.perf_counter()
+    persist = memo is None
+    if memo is None:
+        memo = open_memo(root)
+    cache = memo.folder
+    check_target(out, root, cache)
+    try:
+        with build_lock(cache or root / CACHE_DIR) if cache else contextlib.nullcontext():
+            result = _build(root, out, options, memo, started)
+            if persist:
+                memo.save()
+            return result
+    except OSError as exc:
+        where = exc.filename or out
+        raise JournalError(
+            f"{where}: {exc.strerror or exc} (the previous site is left as it was)"
+        ) from None
+
+
+def _build(root: Path, out: Path, options: Options, memo: Memo, started: float) -> BuildResult:
+    cache = memo.folder
+    clean_scratch(out, cache)
+    today = options.today or date.today()
+    dirs = template_dirs(root)
+    gkey = global_key(root, options, today, dirs)
+    sources = read_sources(root)
+    skey = sources_key(gkey, sources, out)
+    last = memo.site
+    if last and last["key"] == skey and last["stamp"] == outputs_stamp(out):
+        memo.keep_all()
+        warnings = tuple(Problem(**p) for p in last["warnings"])
+        elapsed = time.perf_counter() - started
+        return BuildResult(last["entries"], last["files"], 0, elapsed, warnings, skipped=True)
+
+    full, site, pages = make_pages(root, options, memo, sources)
+    renderer = Renderer(make_env(dirs), site.common(), None)
+    writer = SiteWriter(out, scratch_folder(out, cache))
+    try:
+        todo, keys = [], []
+        for page in pages:
+            key = page_key(gkey, page)
+            found = memo.page(key)
+            if found is not None:
+                writer.link(page.path, found)
+            else:
+                todo.append(page)
+                keys.append(key)
+        keep: Callable[[str, bytes], object] = _bytes
+        if cache is not None:
+
+            def keep(path: str, data: bytes) -> Stored:
+                return store_object(cache, data)[1]
+
+        for page, key, kept in zip(todo, keys, render_many(renderer, todo, keep), strict=True):
+            if isinstance(kept, Stored):
+                memo.remember(key, kept)
+                writer.link(page.path, memo.object_path(kept.digest))
+            else:
+                writer.put(page.path, kept)  # type: ignore[arg-type]
+        writer.commit()
+    except BaseException:
+        writer.abort()
+        raise
+    memo.site = {
+        "key": skey,
+        "stamp": outputs_stamp(out),
+        "entries": len(site.journal.entries),
+        "files": writer.count,
+        "warnings": [asdict(p) for p in full.warnings],
+    }
+    memo.finish()
+    elapsed = time.perf_counter() - started
+    return BuildResult(len(site.journal.entries), writer.count, len(todo), elapsed, full.warnings)
+
+
+# --- for journal/publish until it calls site_files itself ---------------------------------------
+
+
+@dataclass(frozen=True)
+class _Rendered:
+    journal: Journal
+    pages: dict[str, bytes]
 
 
 def render_journal(
     root: Path,
     options: Options,
-    cache: EntryCache | None = None,
+    cache: object = None,
     *,
-    memo: PageMemo | None = None,
-    out: Path | None = None,
-    linker: Callable[[str], str] | None = None,
+    linker: Linker | None = None,
     assets: dict[str, bytes] | None = None,
-    pages: MutableMapping[str, bytes] | None = None,
-) -> Rendered:
-    """Load, analyse and render; raises ProblemsError before anything is written."""
-    from journal.pages.evidence import analyse_journal, evidence_pages  # the analytics layer
-
-    today = options.today or date.today()
-    full = load_journal(root, cache)
-    shown = full.select(drafts=options.drafts or options.preview, private=options.private)
-    evidence = analyse_journal(shown, today)
-    result = render_site(
-        shown,
-        make_env(root),
-        today,
-        evidence=evidence,
-        preview=options.preview,
-        extra_pages=evidence_pages(evidence),
-        memo=memo,
-        out=out,
-        encrypted=options.encrypted,
-        linker=linker,
-        assets=assets,
-        pages=pages,
-    )
-    return Rendered(
-        shown,
-        result.pages,
-        full.warnings,
-        frozenset(result.unchanged),
-        result.fingerprints,
-        result.global_key,
-        result.shown,
-        result.digests,
-    )
-
-
-def write_rendered(rendered: Rendered, out: Path, memo: PageMemo | None = None) -> tuple[int, int]:
-    """Write what changed, then remember what is on disk for the next build."""
-    if isinstance(rendered.pages, FreshFolder):  # already written, as rendered
-        written, removed = rendered.pages.commit(), 0
-    else:
-        written, removed = write_site(rendered.pages, out, keep=rendered.unchanged)
-    if memo is not None:
-        memo.record(
-            out,
-            rendered.global_key,
-            rendered.fingerprints,
-            rendered.unchanged,
-            rendered.shown,
-            rendered.digests,
-        )
-    return written, removed
-
-
-def _memo_path(root: Path) -> Path:
-    return root / CACHE_DIR / "pages.pickle"
-
-
-def load_memo(root: Path) -> PageMemo:
-    """A damaged or foreign memo only costs a full render."""
-    try:
-        with open(_memo_path(root), "rb") as fh:
-            memo = pickle.load(fh)
-        if isinstance(memo, PageMemo) and getattr(memo, "format", None) == PageMemo.FORMAT:
-            return memo
-    except Exception:  # noqa: BLE001
-        pass
-    return PageMemo()
-
-
-def save_memo(root: Path, memo: PageMemo) -> None:
-    path = _memo_path(root)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(pickle.dumps(memo, protocol=pickle.HIGHEST_PROTOCOL))
-        tmp.replace(path)
-    except OSError:
-        pass
-
-
-def build(
-    root: Path, out: Path, options: Options = Options(), cache: EntryCache | None = None
-) -> BuildResult:
-    """With a persistent cache, unchanged entries and pages are neither re-read nor re-rendered."""
-    started = time.perf_counter()
-    check_target(out, root)
-    persistent = cache is not None and cache.path is not None
-    key = ""
-    if persistent:
-        today = options.today or date.today()
-        settings = repr((options, today.isoformat()))
-        key, preread = stamp.inputs_key(root, out, settings, templates_digest(root))
-        if cache is not None:
-            cache.preread = preread
-        last = stamp.unchanged_since_last(root, out, key)
-        if last is not None:
-            return BuildResult(
-                last["entries"],
-                last["files"],
-                0,
-                0,
-                0,
-                time.perf_counter() - started,
-                last["warnings"],
-            )
-        stamp.forget(root)  # until this build has finished
-    memo = load_memo(root) if persistent else None
-    fresh = FreshFolder(out) if is_fresh(out) else None  # a first build: write as rendered
-    try:
-        rendered = render_journal(root, options, cache, memo=memo, out=out, pages=fresh)
-        written, removed = write_rendered(rendered, out, memo)
-    except BaseException:
-        if fresh is not None:
-            fresh.abort()
-        raise
-    if cache is not None:
-        cache.save()
-    if memo is not None:
-        save_memo(root, memo)
-    if persistent:
-        files = len(rendered.pages) + len(rendered.unchanged)
-        stamp.record(root, out, key, len(rendered.journal.entries), files, rendered.warnings)
-    return BuildResult(
-        len(rendered.journal.entries),
-        len(rendered.pages) + len(rendered.unchanged),
-        sum(1 for path in rendered.pages if path.endswith(".html")),
-        written,
-        removed,
-        time.perf_counter() - started,
-        rendered.warnings,
-    )
+) -> _Rendered:
+    """Compatibility with the publish code: site_files, with `assets` laid over the pages."""
+    shown, files = site_files(root, options, linker)
+    files = {p: d for p, d in files.items() if not p.startswith("assets/")} | (assets or {})
+    return _Rendered(shown, files)

@@ -43,12 +43,11 @@ def _print_warnings(problems: Sequence) -> None:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from journal.build import Options, build
-    from journal.cache import default_cache
 
     root = _root(args)
     out = Path(args.out) if args.out else root / "site"
     options = Options(drafts=args.drafts, today=args.today)
-    result = build(root, out, options, default_cache(root))
+    result = build(root, out, options)
     _print_warnings(result.warnings)
     print(result.summary(out))
     return 0
@@ -101,11 +100,12 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from journal.commands.export import export
+    from journal.load.entry import FullEntry
     from journal.load.journal import load_journal
 
     journal = load_journal(_root(args)).select(private=args.private)
     text = export(
-        journal.entries,
+        [FullEntry.of(e, journal.bodies[e.id]) for e in journal.entries],
         journal.config,
         fmt=args.format,
         domain=args.domain,

@@ -8,6 +8,7 @@ the fly and never written into the output folder.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import mimetypes
 import os
@@ -20,10 +21,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from journal.build import Options, load_memo, render_journal, write_rendered
-from journal.cache import CACHE_DIR, EntryCache
-from journal.errors import JournalError
-from journal.render import PageMemo, template_dirs
+from journal.build import Options, build, open_memo
+from journal.errors import JournalError, report
+from journal.memo import CACHE_DIR
+from journal.render import template_dirs
 from journal.write import check_target
 
 EVENTS_PATH = "/__journal/events"
@@ -72,7 +73,8 @@ def is_noise(path: str) -> bool:
     name = os.path.basename(path)
     return (
         name in IGNORED_NAMES
-        or name.startswith((".#", "#"))
+        or name.startswith(".#")
+        or (name.startswith("#") and name.endswith("#"))  # Emacs auto-save; `#x.md` is an entry
         or name.endswith(IGNORED_SUFFIXES)
         or (name.startswith(".") and name.endswith(".md"))  # e.g. vim's .x.md.swp moved
     )
@@ -101,25 +103,19 @@ class Preview:
     def __init__(self, root: Path, out: Path, options: Options):
         self.root, self.out = root, out
         self.options = replace(options, preview=True, drafts=True)
-        self.cache = EntryCache()
-        self.memo: PageMemo = load_memo(root)
-        self.write_lock = threading.Lock()
+        self.memo = open_memo(root)  # kept in memory between rebuilds, saved on stop
         self.changed = threading.Condition()
         self.build_id = ""
         self.error: str | None = None
+        self.warnings: str | None = None
         self.rebuilds = 0
         self.stopping = False
         self._started = f"{time.time_ns():x}"  # unique across restarts, even within a second
 
     def rebuild(self) -> bool:
-        """Render in memory, then write under the lock; on failure keep the last good site."""
-        started = time.perf_counter()
+        """The same build as `journal build`; on failure the last good site stays."""
         try:
-            rendered = render_journal(
-                self.root, self.options, self.cache, memo=self.memo, out=self.out
-            )
-            with self.write_lock:
-                written, _ = write_rendered(rendered, self.out, self.memo)
+            result = build(self.root, self.out, self.options, memo=self.memo)
         except JournalError as exc:
             self._publish(error=str(exc))
             print(f"\n{exc}\n(serving the last good build)", flush=True)
@@ -129,28 +125,39 @@ class Preview:
             print(f"\nbuild failed: {type(exc).__name__}: {exc}", flush=True)
             return False
         self.rebuilds += 1
-        self._publish(error=None, build=f"{self._started}-{self.rebuilds}")
-        ms = (time.perf_counter() - started) * 1000
+        warnings = report(result.warnings) if result.warnings else None
+        if warnings:
+            print(warnings, flush=True)
+        self._publish(error=None, warnings=warnings, build=f"{self._started}-{self.rebuilds}")
         print(
-            f"Rebuilt {len(rendered.journal.entries)} entries: {written} files written "
-            f"in {ms:.0f} ms.",
+            f"Rebuilt {result.entries} entries: {result.rendered} pages rendered "
+            f"in {result.seconds * 1000:.0f} ms.",
             flush=True,
         )
         return True
 
-    def _publish(self, *, error: str | None, build: str | None = None) -> None:
+    def _publish(
+        self, *, error: str | None, warnings: str | None = None, build: str | None = None
+    ) -> None:
         with self.changed:
             self.error = error
+            if error is None:
+                self.warnings = warnings
             if build:
                 self.build_id = build
             self.changed.notify_all()
 
     def state(self) -> str:
-        return json.dumps({"build": self.build_id, "error": self.error})
+        return json.dumps({"build": self.build_id, "error": self.error, "warnings": self.warnings})
 
 
 class Watcher:
-    """Turns bursts of file events into one rebuild, ignoring editors' noise."""
+    """Turns bursts of file events into one rebuild, ignoring editors' noise.
+
+    Watches the journal's root (journal.toml, and folders created later), entries/ (also
+    when it is a symlink), static/ and the template folders."""
+
+    WATCHED = ("entries", "static", "templates")
 
     def __init__(self, preview: Preview, poll: bool = False):
         from watchdog.events import FileSystemEventHandler
@@ -159,11 +166,11 @@ class Watcher:
 
         self.preview = preview
         self.root = os.path.realpath(preview.root)
-        self.lock = threading.Lock()
-        self.changed: set[str] | None = set()
         self.pending = threading.Event()
         self.thread = threading.Thread(target=self._loop, name="journal-rebuild", daemon=True)
         self.observer = PollingObserver(timeout=0.2) if poll else Observer()
+        self.scheduled: dict[str, object] = {}
+        self.ignored = [str(preview.out.resolve()), str((preview.root / CACHE_DIR).resolve())]
         watcher = self
 
         class Handler(FileSystemEventHandler):
@@ -171,18 +178,13 @@ class Watcher:
                 if event.event_type in ("opened", "closed_no_write"):
                     return
                 paths = [os.fsdecode(p) for p in (getattr(event, "dest_path", ""), event.src_path)]
-                relevant = [p for p in paths if p and watcher.relevant(p)]
-                if relevant:
-                    watcher.note(relevant, event.is_directory)
+                if event.is_directory and any(
+                    os.path.dirname(os.path.abspath(p)) == watcher.root for p in paths if p
+                ):
+                    watcher.schedule()  # e.g. templates/ made after the preview started
+                if any(p and watcher.relevant(p) for p in paths):
                     watcher.pending.set()
 
-        root = preview.root
-        watched: list[tuple[Path, bool]] = [(root, False)]
-        for folder in (root / "entries", root / "static", *template_dirs(root)):
-            if folder.is_dir():
-                watched.append((folder, True))
-        # Only changes: reads are events too (opened/closed), and every rebuild reads
-        # every entry, so asking for them would double the cost of a rebuild.
         from watchdog.events import (
             DirCreatedEvent,
             DirDeletedEvent,
@@ -194,7 +196,9 @@ class Watcher:
             FileMovedEvent,
         )
 
-        changes = [
+        # Only changes: reads are events too, and a folder's own "modified" event
+        # comes with every file event inside it.
+        self.events = [
             FileCreatedEvent,
             FileDeletedEvent,
             FileModifiedEvent,
@@ -204,38 +208,34 @@ class Watcher:
             DirDeletedEvent,
             DirMovedEvent,
         ]
-        for folder, recursive in watched:
-            self.observer.schedule(
-                Handler(), str(folder), recursive=recursive, event_filter=changes
-            )
-        self.ignored = [str(preview.out.resolve()), str((root / CACHE_DIR).resolve())]
+        self.handler = Handler()
+        self.schedule()
 
-    def note(self, paths: list[str], is_directory: bool) -> None:
-        """Remember which entry files changed, so only those are read again."""
-        with self.lock:
-            if self.changed is None:
-                return
-            for path in paths:
-                rel = os.path.relpath(os.path.realpath(path), self.root)
-                if rel.startswith("entries" + os.sep):
-                    if is_directory:
-                        self.changed = None  # a folder moved: read everything
-                        return
-                    self.changed.add(rel.replace(os.sep, "/"))
+    def _folders(self) -> list[tuple[str, bool]]:
+        root = self.preview.root
+        folders = [(self.root, False)]
+        for name in self.WATCHED:
+            if (root / name).is_dir():
+                folders.append((os.path.realpath(root / name), True))
+        folders += [(os.path.realpath(d), True) for d in template_dirs(root)]
+        return folders
 
-    def take_changed(self) -> set[str] | None:
-        with self.lock:
-            changed, self.changed = self.changed, set()
-        return changed
+    def schedule(self) -> None:
+        """Watch every folder that exists now; called again when one appears."""
+        for folder, recursive in self._folders():
+            if folder not in self.scheduled:
+                self.scheduled[folder] = self.observer.schedule(
+                    self.handler, folder, recursive=recursive, event_filter=self.events
+                )
 
     def relevant(self, path: str) -> bool:
-        full = os.path.realpath(path)
+        full = os.path.abspath(path)
         if any(full == p or full.startswith(p + os.sep) for p in self.ignored):
             return False
         if is_noise(full):
             return False
-        if os.path.dirname(full) == os.path.realpath(self.preview.root):
-            return os.path.basename(full) == "journal.toml"
+        if os.path.dirname(full) == self.root:
+            return os.path.basename(full) in ("journal.toml", *self.WATCHED)
         return True
 
     def start(self) -> None:
@@ -253,7 +253,6 @@ class Watcher:
                     continue
                 break
             if not self.preview.stopping:
-                self.preview.cache.changed = self.take_changed()
                 self.preview.rebuild()
 
     def stop(self) -> None:
@@ -281,13 +280,16 @@ def make_handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
 
         def _serve(self, body: bool) -> None:
             url_path = urlsplit(self.path).path
-            with preview.write_lock:  # never a half-written site
-                target = safe_path(preview.out, url_path)
-                status = HTTPStatus.OK
-                if target is None:
-                    status = HTTPStatus.NOT_FOUND
-                    target = safe_path(preview.out, "/404.html")
+            # Each rebuild swaps in a whole new site, so every file read is whole.
+            target = safe_path(preview.out, url_path)
+            status = HTTPStatus.OK
+            if target is None:
+                status = HTTPStatus.NOT_FOUND
+                target = safe_path(preview.out, "/404.html")
+            try:
                 data = target.read_bytes() if target else b"<h1>Not found</h1>"
+            except OSError:  # swapped away between finding and reading it
+                data, status = b"<h1>Not found</h1>", HTTPStatus.NOT_FOUND
             ctype = mimetypes.guess_type(str(target or "x.html"))[0] or "application/octet-stream"
             if ctype == "text/html":
                 if status == HTTPStatus.NOT_FOUND:  # its relative links assume the site root
@@ -375,6 +377,8 @@ class PreviewServer:
             self.preview.changed.notify_all()
         if self.watcher is not None:
             self.watcher.stop()
+        with contextlib.suppress(OSError):
+            self.preview.memo.save()
         self.httpd.shutdown()
         self.httpd.server_close()
         self.thread.join(timeout=5)

@@ -1,17 +1,28 @@
-"""Put a rendered site on disk: only changed bytes are written, and never over user files."""
+"""Write: a stream of (path, bytes or object file) becomes the output folder, atomically.
+
+The new site is made whole in a temporary folder beside the memo (or beside the output
+folder when they are on different file systems), then swapped with the old one in a
+single rename (Linux: renameat2 RENAME_EXCHANGE). At every instant the output folder is
+the previous site or the new one, whole, whatever interrupts the build; temporary
+folders left by a killed build are removed by the next one.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import errno
 import os
 import shutil
+import sys
 import tempfile
-from collections.abc import Collection, Iterator, MutableMapping
 from pathlib import Path
 
 from journal.errors import JournalError
 
 MARKER = ".journal-site"
 MARKER_TEXT = b"Built by Evidence Journal; this folder is replaced on every build.\n"
+TMP_PREFIX = ".journal-tmp-"
 
 
 def _umask() -> int:
@@ -20,17 +31,20 @@ def _umask() -> int:
     return mask
 
 
-# Temp files and folders are created private (0600/0700); published files must be readable.
 FILE_MODE = 0o666 & ~_umask()
 DIR_MODE = 0o777 & ~_umask()
 
 
-def check_target(out: Path, root: Path) -> None:
+def check_target(out: Path, root: Path, cache: Path | None = None) -> None:
     """Refuse output folders whose loss would hurt: the journal itself or someone else's files."""
     out_r, root_r = out.resolve(), root.resolve()
     if out_r == root_r or root_r.is_relative_to(out_r) or out_r.is_relative_to(root_r / "entries"):
         raise JournalError(f"refusing to build into {out}: it holds the journal's own files")
-    if out.exists() and not out.is_dir():
+    if cache is not None and (
+        out_r.is_relative_to(cache.resolve()) or cache.resolve().is_relative_to(out_r)
+    ):
+        raise JournalError(f"refusing to build into {out}: it is the build's cache folder")
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
         raise JournalError(f"refusing to build into {out}: it is a file, not a folder")
     if out.is_dir() and not (out / MARKER).exists() and any(out.iterdir()):
         raise JournalError(
@@ -39,122 +53,112 @@ def check_target(out: Path, root: Path) -> None:
         )
 
 
-class FreshFolder(MutableMapping):
-    """A first build's pages, written as they are rendered into a sibling temp folder and
-    renamed into place at the end: the whole site never sits in memory, and a failed
-    build leaves `out` as it was. Only the names are kept."""
-
-    def __init__(self, out: Path):
-        self.out = out
-        self.tmp: Path | None = None
-        self.names: set[str] = set()
-        self._dirs: set[str] = set()
-
-    def __setitem__(self, rel: str, data: bytes) -> None:
-        if self.tmp is None:
-            self.out.parent.mkdir(parents=True, exist_ok=True)
-            self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.out.name}-", dir=self.out.parent))
-            os.chmod(self.tmp, DIR_MODE)
-        folder = os.path.dirname(rel)
-        if folder not in self._dirs:
-            os.makedirs(os.path.join(self.tmp, folder), exist_ok=True)
-            self._dirs.add(folder)
-        with open(os.path.join(self.tmp, rel), "wb") as fh:
-            fh.write(data)
-        self.names.add(rel)
-
-    def __getitem__(self, rel: str) -> bytes:
-        if rel not in self.names or self.tmp is None:
-            raise KeyError(rel)
-        return (self.tmp / rel).read_bytes()
-
-    def __delitem__(self, rel: str) -> None:
-        raise TypeError("pages of a fresh build are not removed")
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(sorted(self.names))
-
-    def __len__(self) -> int:
-        return len(self.names)
-
-    def commit(self) -> int:
-        """Put the folder in place; returns the number of files written."""
-        if self.tmp is None:
-            self[MARKER] = MARKER_TEXT
-            self.names.discard(MARKER)
-        (self.tmp / MARKER).write_bytes(MARKER_TEXT)  # type: ignore[operator]
-        if self.out.exists():  # an empty folder
-            self.out.rmdir()
-        os.replace(self.tmp, self.out)  # type: ignore[arg-type]
-        self.tmp = None
-        return len(self.names)
-
-    def abort(self) -> None:
-        if self.tmp is not None:
-            shutil.rmtree(self.tmp, ignore_errors=True)
-            self.tmp = None
-
-
-def is_fresh(out: Path) -> bool:
-    return not out.exists() or (out.is_dir() and not any(out.iterdir()))
-
-
-def _write_fresh(pages: dict[str, bytes], out: Path) -> None:
-    """First build: write everything into a sibling temp folder, then rename it into place."""
-    folder = FreshFolder(out)
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one step; False where the system cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
     try:
-        for rel, data in pages.items():
-            folder[rel] = data
-        folder.commit()
-    except BaseException:
-        folder.abort()
-        raise
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EXDEV, errno.EPERM):
+        return False
+    raise OSError(err, os.strerror(err), str(a))
 
 
-def _replace(path: Path, data: bytes) -> None:
-    """Write via a temp file and rename, so a reader never sees half a page."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, FILE_MODE)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_site(pages: dict[str, bytes], out: Path, keep: Collection[str] = ()) -> tuple[int, int]:
-    """Sync `out` to `pages` (plus `keep`, left as they are); returns (written, removed)."""
-    if (not out.exists() or not any(out.iterdir())) and not keep:
-        _write_fresh(pages, out)
-        return len(pages), 0
-    top = str(out)
-    written = removed = 0
-    for rel, data in pages.items():
-        path = os.path.join(top, rel)
+def scratch_folder(out: Path, cache: Path | None) -> Path:
+    """Where temporary sites are made: on the output's file system (renames must not cross
+    one), inside the memo folder when possible (git-ignored by its .gitignore)."""
+    parent = out.resolve().parent
+    if cache is not None:
         try:
-            if os.path.getsize(path) == len(data):
-                with open(path, "rb") as fh:
-                    if fh.read() == data:
-                        continue
+            (cache / "tmp").mkdir(parents=True, exist_ok=True)
+            if os.stat(cache / "tmp").st_dev == os.stat(parent).st_dev:
+                return cache / "tmp"
         except OSError:
             pass
-        if os.path.isdir(path):
-            shutil.rmtree(path)
-        _replace(Path(path), data)
-        written += 1
-    wanted = set(pages) | set(keep) | {MARKER}
-    for dirpath, _dirnames, filenames in os.walk(top, topdown=False):
-        rel_dir = os.path.relpath(dirpath, top).replace(os.sep, "/")
-        prefix = "" if rel_dir == "." else rel_dir + "/"
-        for name in filenames:
-            if prefix + name not in wanted:
-                os.unlink(os.path.join(dirpath, name))
-                removed += 1
-        if dirpath != top and not os.listdir(dirpath):
-            os.rmdir(dirpath)
-    if not os.path.exists(os.path.join(top, MARKER)):
-        (out / MARKER).write_bytes(MARKER_TEXT)
-    return written, removed
+    return parent
+
+
+def clean_scratch(out: Path, cache: Path | None) -> None:
+    """Remove what a killed build left behind (only ever our own temp folders)."""
+    for folder in {scratch_folder(out, cache), out.resolve().parent}:
+        with contextlib.suppress(OSError), os.scandir(folder) as items:
+            for item in items:
+                if item.name.startswith(TMP_PREFIX) and item.is_dir(follow_symlinks=False):
+                    shutil.rmtree(item.path, ignore_errors=True)
+
+
+class SiteWriter:
+    """Files go into a fresh temporary folder; commit() swaps it with `out`."""
+
+    def __init__(self, out: Path, scratch: Path):
+        self.out = out
+        scratch.mkdir(parents=True, exist_ok=True)
+        self.tmp = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=scratch))
+        os.chmod(self.tmp, DIR_MODE)
+        self._dirs: set[str] = {""}
+        self.count = 0
+
+    def _folder(self, rel: str) -> str:
+        folder = os.path.dirname(rel)
+        if folder not in self._dirs:
+            os.makedirs(os.path.join(self.tmp, folder), mode=DIR_MODE, exist_ok=True)
+            self._dirs.add(folder)
+        return os.path.join(self.tmp, rel)
+
+    def put(self, rel: str, data: bytes) -> None:
+        path = self._folder(rel)
+        with open(path, "wb") as fh:
+            fh.write(data)
+        self.count += 1
+
+    def link(self, rel: str, source: Path) -> None:
+        """The bytes of `source` (a memo object) at `rel`: a hard link, else a copy."""
+        path = self._folder(rel)
+        try:
+            os.link(source, path)
+        except OSError:
+            shutil.copyfile(source, path)
+        self.count += 1
+
+    def commit(self) -> None:
+        self.put(MARKER, MARKER_TEXT)
+        self.count -= 1
+        out = self.out
+        if not out.exists():
+            out.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(self.tmp, out)
+        elif _exchange(self.tmp, out):
+            shutil.rmtree(self.tmp, ignore_errors=True)  # the old site, now at tmp
+        else:  # no atomic swap here: the old site is out of place for a moment
+            old = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=self.tmp.parent))
+            os.rename(out, old / "old")
+            os.rename(self.tmp, out)
+            shutil.rmtree(old, ignore_errors=True)
+
+    def abort(self) -> None:
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def write_folder(out: Path, files: dict[str, bytes], scratch: Path | None = None) -> int:
+    """Replace `out` with exactly `files`, atomically; returns the number of files."""
+    writer = SiteWriter(out, scratch or out.resolve().parent)
+    try:
+        for rel, data in files.items():
+            writer.put(rel, data)
+        writer.commit()
+    except BaseException:
+        writer.abort()
+        raise
+    return writer.count
+
+
+def write_site(files: dict[str, bytes], out: Path) -> tuple[int, int]:
+    """Temporary, for journal/publish: write_folder, as (written, removed)."""
+    return write_folder(out, files), 0

@@ -60,9 +60,6 @@ def mk(
         follows=follows,
         draft=False,
         private=False,
-        body_html="",
-        text="",
-        digest=eid,
     )
 
 

@@ -149,7 +149,7 @@ def test_valid_entry_fields():
         True,
         False,
     )
-    assert e.body_html == "<p>I <em>froze</em>.</p>\n"  # the heading became the title
+    assert parsed.body.html == "<p>I <em>froze</em>.</p>\n"  # the heading became the title
 
 
 def test_title_falls_back_to_file_name():
@@ -159,7 +159,7 @@ def test_title_falls_back_to_file_name():
 
 def test_body_markdown_extensions():
     body = "| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n\nNote[^1].\n\n[^1]: A footnote.\n"
-    html = parse_entry("entries/x.md", entry("2026-05-01", body=body).encode()).entry.body_html
+    html = parse_entry("entries/x.md", entry("2026-05-01", body=body).encode()).body.html
     assert "<table>" in html and "<td>1</td>" in html
     assert 'type="checkbox"' in html and "checked" in html
     assert 'class="footnotes"' in html and "A footnote." in html

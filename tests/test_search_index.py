@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 import json
-import pickle
 from datetime import date
+from types import SimpleNamespace
 
-from journal.load.entry import Entry
+from journal.load.entry import WORD, Body, Entry, FullEntry
+from journal.pages.search import search_pages
 from journal.pages.search_index import (
     CHUNK,
-    SearchIndexer,
-    build_index,
     data_payload,
     data_script,
     entry_terms,
-    row,
-    shard_path,
 )
+from journal.render import Renderer
 
 
-def make(n: int, title: str, text: str, kind: str = "win", **kw) -> Entry:
+def make(n: int, title: str, text: str, kind: str = "win", **kw) -> FullEntry:
+    words = tuple(sorted(set(WORD.findall(text.lower()))))
+    return FullEntry.of(_meta(n, title, kind, **kw), Body("", text, words))
+
+
+def _meta(n: int, title: str, kind: str, **kw) -> Entry:
     return Entry(
         id=f"e{n}",
         path=f"entries/e{n}.md",
@@ -39,20 +42,23 @@ def make(n: int, title: str, text: str, kind: str = "win", **kw) -> Entry:
         follows=None,
         draft=False,
         private=False,
-        body_html="",
-        text=text,
-        digest=f"d{n}:{title}:{text}",
     )
 
 
 def index_of(entries):
-    return build_index(
-        entries,
-        {"running": "Running"},
-        lambda e: entry_terms(e, "Running"),
-        lambda e: row(f"entries/{e.id}.html", e),
-        lambda path: path,
+    """The index files the search pages of a journal of these entries render to."""
+    bodies = {e.id: Body(e.body_html, e.text, _words(e.text)) for e in entries}
+    site = SimpleNamespace(
+        entries=tuple(entries),
+        journal=SimpleNamespace(bodies=bodies),
+        domains=[SimpleNamespace(slug="running", name="Running")],
     )
+    renderer = Renderer(None, {}, None)  # data files need no templates
+    return {p.path: renderer.render(p) for p in search_pages(site) if p.path != "search.html"}
+
+
+def _words(text):
+    return tuple(sorted(set(WORD.findall(text.lower()))))
 
 
 def payload(files, path):
@@ -62,7 +68,7 @@ def payload(files, path):
 def test_terms_add_up_the_weights_of_the_fields_holding_them():
     e = make(0, "Morning run", "Ran before work. Ran again.", tags=["easy"])
     # title 100; domain slug, name and tags 10; text 1 (once, however often it occurs)
-    assert entry_terms(e, "Running") == {
+    assert entry_terms(e, _words(e.text), "Running") == {
         "morning": 100,
         "run": 100,
         "running": 10,
@@ -73,7 +79,7 @@ def test_terms_add_up_the_weights_of_the_fields_holding_them():
         "again": 1,
     }
     s = make(1, "Missed the run", "Overslept, the run was gone.", "setback", lesson="Sleep early")
-    terms = entry_terms(s, "Running")
+    terms = entry_terms(s, _words(s.text), "Running")
     assert terms["run"] == 101 and terms["the"] == 101 and terms["sleep"] == 100
 
 
@@ -111,69 +117,6 @@ def test_a_new_entry_changes_its_shards_the_last_chunk_and_the_main_file_only():
         main["shards"]["l"],  # legs (a new shard)
     }
     assert main["docs"][0] not in changed
-
-
-def test_the_incremental_indexer_gives_what_a_fresh_one_gives():
-    """Edits that keep every entry in place are applied to the kept postings; the files
-    must be byte-identical to a fresh build's, and only changed files get a new
-    fingerprint, also after the indexer went through a pickle (a new process)."""
-    indexer = SearchIndexer()
-
-    written: dict[str, bytes] = {}  # the "output folder": what the last run gave
-    last: dict[str, str] = {}  # and the fingerprints it had (the page memo)
-
-    def run(entries):
-        fps, data = indexer.build(
-            entries,
-            {"running": "Running"},
-            lambda e: entry_terms(e, "Running"),
-            lambda e: row(f"entries/{e.id}.html", e),
-            lambda path: path,
-            (),
-            written.get,  # the files as last written: a new process starts from these
-        )
-        # like a build with a memo: only files with a new fingerprint are asked for
-        files = {p: written[p] if last.get(p) == fp else data(p) for p, fp in fps.items()}
-        written.clear()
-        written.update(files)
-        last.clear()
-        last.update(fps)
-        return fps, files
-
-    entries = [make(i, f"Entry {i}", "steady pace") for i in range(CHUNK + 2)]
-    first, _ = run(entries)
-    again, _ = run(entries)
-    assert again == first  # nothing changed: same fingerprints
-    entries[3] = make(3, "Entry 3", "quick pace, then zebra strides")  # body edit
-    entries[11] = make(11, "Renamed", "steady pace")  # title edit
-    entries[5] = make(5, "Entry 5", "quick pace")  # two edits sharing a new word
-    indexer = pickle.loads(pickle.dumps(indexer))  # as the memo outlives a build
-    second, files = run(entries)
-    assert files == index_of(entries)
-    changed = {p for p in second if second[p] != first.get(p)}
-    main = payload(files, "search-index.js")
-    assert indexer.partial  # only the touched shards were read back
-    assert changed == {
-        "search-index.js",  # the title
-        main["docs"][0],
-        main["docs"][1],
-        main["shards"]["q"],  # quick (new)
-        main["shards"]["z"],  # zebra (a new shard)
-        main["shards"]["s"],  # steady left entry 3; strides arrived
-        main["shards"]["t"],  # then
-        main["shards"]["e"],  # "entry" left entry 11's title
-        main["shards"]["r"],  # renamed
-        main["shards"]["1"],  # "11" left with the old title
-    }
-    # removing the last word of a shard removes its file
-    entries[3] = make(3, "Entry 3", "steady pace")
-    third, files = run(entries)
-    assert shard_path("z") not in third and shard_path("q") in third  # entry 5: "quick"
-    assert files == index_of(entries)
-    # a new entry (not in place): everything is rebuilt, and still the same as fresh
-    entries.append(make(20, "Brand new", "zebra again"))
-    _, files = run(entries)
-    assert files == index_of(entries)
 
 
 def test_data_scripts_round_trip():

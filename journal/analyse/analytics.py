@@ -7,7 +7,6 @@ both call `analyse()`, so they always show the same figures.
 from __future__ import annotations
 
 import bisect
-import hashlib
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -470,74 +469,11 @@ def analyse(entries: Sequence[Entry], config: Config, today: date) -> Evidence:
     counter: dict[str, list[Entry]] = {}
     for slug, items in sorted(by_domain.items()):
         name, cfg = domain_name(config, slug, items), config.period_for(slug)
-        domains[slug], domain_counter = _domain_figures(slug, name, items, cfg, today, applied_by)
-        counter.update(domain_counter)
-    overall = _overall_figures(config.title, entries, config.streaks, today, applied_by)
-    return Evidence(today, overall, domains, applied_by, counter)
-
-
-_OVERALL_MEMO: dict[tuple, Figures] = {}
-
-
-def _overall_figures(
-    name: str,
-    entries: list[Entry],
-    cfg: PeriodConfig,
-    today: date,
-    applied_by: dict[str, list[Entry]],
-) -> Figures:
-    """All domains together, remembered like a domain's figures (_domain_figures)."""
-    key = (
-        name,
-        cfg,
-        today,
-        hashlib.blake2b("\n".join([f"{e.path}\0{e.meta}" for e in entries]).encode()).digest(),
-        hashlib.blake2b(
-            repr(sorted((k, [a.path + a.meta for a in v]) for k, v in applied_by.items())).encode()
-        ).digest(),
-    )
-    found = _OVERALL_MEMO.get(key)
-    if found is None:
-        if len(_OVERALL_MEMO) > 16:
-            _OVERALL_MEMO.clear()
-        found = _OVERALL_MEMO[key] = figures("", name, entries, cfg, today, applied_by)
-    return found
-
-
-_DOMAIN_MEMO: dict[tuple, tuple[Figures, dict[str, list[Entry]]]] = {}
-
-
-def _domain_figures(
-    slug: str,
-    name: str,
-    items: list[Entry],
-    cfg: PeriodConfig,
-    today: date,
-    applied_by: dict[str, list[Entry]],
-) -> tuple[Figures, dict[str, list[Entry]]]:
-    """A domain's figures and counter-evidence, remembered by everything they are made of:
-    the live preview recomputes only the domain an edit touched."""
-    key = (
-        slug,
-        name,
-        cfg,
-        today,
-        tuple((e.path, e.meta) for e in items),  # figures never read the body
-        tuple(
-            (e.id, tuple((a.path, a.meta) for a in applied_by.get(e.id, ())))
-            for e in items
-            if e.kind == "setback"
-        ),
-    )
-    found = _DOMAIN_MEMO.get(key)
-    if found is None:
+        domains[slug] = figures(slug, name, items, cfg, today, applied_by)
         index = WinIndex(e for e in items if e.is_win)
-        counter = {e.id: index.counter_evidence(e) for e in items if e.kind == "setback"}
-        found = (figures(slug, name, items, cfg, today, applied_by), counter)
-        if len(_DOMAIN_MEMO) > 256:
-            _DOMAIN_MEMO.clear()
-        _DOMAIN_MEMO[key] = found
-    return found
+        counter.update((e.id, index.counter_evidence(e)) for e in items if e.kind == "setback")
+    overall = figures("", config.title, entries, config.streaks, today, applied_by)
+    return Evidence(today, overall, domains, applied_by, counter)
 
 
 # --- series for charts --------------------------------------------------------------------------

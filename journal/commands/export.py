@@ -11,7 +11,7 @@ from typing import Any
 
 from journal.analyse.analytics import domain_name, followers
 from journal.config import Config
-from journal.load.entry import Entry
+from journal.load.entry import Entry, FullEntry
 from journal.text import slugify
 
 SUMMARY_CHARS = 200
@@ -58,7 +58,7 @@ def gather(
     return out
 
 
-def _win_line(e: Entry) -> list[str]:
+def _win_line(e: FullEntry) -> list[str]:
     facts = [f"difficulty {e.difficulty}/10"] if e.difficulty is not None else []
     if e.source != "mastery":
         facts.append(e.source)
@@ -140,7 +140,7 @@ def to_json(
 
 
 def export(
-    entries: Sequence[Entry],
+    entries: Sequence[FullEntry],
     config: Config,
     *,
     fmt: str = "markdown",

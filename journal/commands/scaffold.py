@@ -9,7 +9,7 @@ from pathlib import Path
 import frontmatter
 
 from journal.errors import JournalError
-from journal.load.entry import ENTRIES_DIR, entry_files
+from journal.load.files import ENTRIES_DIR, entry_files
 from journal.text import slugify
 
 PROMPTS = {

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import os
-from collections.abc import Collection, Iterable, Iterator, Mapping
+import re
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -17,11 +16,11 @@ from journal.errors import Problem
 from journal.load import markdown
 from journal.text import slugify, title_from_id
 
-ENTRIES_DIR = "entries"
 KINDS = ("win", "setback")
 SOURCES = ("mastery", "vicarious", "persuasion", "physiological")
 ATTRIBUTIONS = ("effort", "strategy", "preparation", "circumstances", "luck", "ability")
 REQUIRED = ("date", "kind", "domain")
+WORD = re.compile(r"\w+")  # a searchable word
 KNOWN_KEYS = (
     "date", "kind", "domain", "title", "tags", "difficulty", "confidence", "source",
     "attribution", "lesson", "next", "follows", "draft", "private",
@@ -43,7 +42,11 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[mi
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """One validated entry; `extra` holds unknown frontmatter keys for templates."""
+    """One validated entry as lists, charts and analytics see it: its frontmatter, no body.
+
+    `key` is derived from every field, so a view holding only this object changes exactly
+    when its key does; `extra` holds unknown frontmatter keys for templates.
+    """
 
     id: str
     path: str  # relative to the journal root, with forward slashes
@@ -63,23 +66,15 @@ class Entry:
     follows: str | None
     draft: bool
     private: bool
-    body_html: str
-    text: str
     extra: Mapping[str, Any] = field(default_factory=dict)
     lines: Mapping[str, int] = field(default_factory=dict)
-    digest: str = ""  # of the file's bytes: with `path`, it stands for the whole entry
-    # Of everything but the body: with `path`, it stands for the entry wherever only its
-    # frontmatter and title show (lists, analytics), so a body edit leaves those alone.
-    meta: str = ""
+    key: str = ""
 
     def __post_init__(self) -> None:
-        if not self.meta:
-            fields_ = tuple(getattr(self, name) for name in _META_FIELDS)
-            extra = tuple(sorted((str(k), repr(v)) for k, v in self.extra.items()))
-            text = repr((fields_, extra))
-            object.__setattr__(
-                self, "meta", hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
-            )
+        if not self.key:
+            values = tuple(getattr(self, name) for name in _KEYED_FIELDS)
+            text = repr((values, sorted((str(k), repr(v)) for k, v in self.extra.items())))
+            object.__setattr__(self, "key", _hash(text.encode()))
 
     @property
     def is_win(self) -> bool:
@@ -93,48 +88,52 @@ class Entry:
     def sort_key(self) -> tuple[date, str, str]:
         return (self.date, self.time or "", self.id)
 
-    # Pickling (the entry cache, worker processes) by a plain tuple: the dataclass default
-    # looks up the fields for every object, which costs a warm build of 10,000 entries
-    # a fifth of a second.
-    def __getstate__(self) -> tuple:
-        return tuple(getattr(self, name) for name in _ENTRY_FIELDS)
 
-    def __setstate__(self, state: tuple) -> None:
-        for name, value in zip(_ENTRY_FIELDS, state, strict=True):
-            object.__setattr__(self, name, value)
+_KEYED_FIELDS = tuple(f.name for f in fields(Entry) if f.name not in ("extra", "key"))
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """What an entry's Markdown body became; only pages that show the body receive it."""
+
+    html: str
+    text: str  # plain text, for search, snippets and the feed
+    words: tuple[str, ...]  # distinct lower-case words of `text`, for the search index
+    key: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.key:
+            object.__setattr__(self, "key", _hash((self.html + "\0" + self.text).encode()))
+
+
+@dataclass(frozen=True, slots=True)
+class FullEntry(Entry):
+    """An entry with its body: the view for pages that show the body (its own page, the feed)."""
+
+    body_html: str = ""
+    text: str = ""
+    body_key: str = ""
+
+    @classmethod
+    def of(cls, entry: Entry, body: Body) -> FullEntry:
+        values = {name: getattr(entry, name) for name in _ENTRY_FIELDS}
+        return cls(**values, body_html=body.html, text=body.text, body_key=body.key)
 
 
 _ENTRY_FIELDS = tuple(f.name for f in fields(Entry))
-_META_FIELDS = tuple(
-    name
-    for name in _ENTRY_FIELDS
-    if name not in ("body_html", "text", "extra", "lines", "digest", "meta")
-)
+
+
+def _hash(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 @dataclass(frozen=True)
 class Parsed:
-    """What one file turned into: an entry, or None when it has errors."""
+    """What one file turned into: an entry and its body, or None when it has errors."""
 
     entry: Entry | None
+    body: Body | None
     problems: tuple[Problem, ...]
-
-
-def entry_files(root: Path) -> Iterator[Path]:
-    """Every `*.md` under entries/, skipping names that start with `.` or `_`."""
-    for path, _ in entry_paths(root):
-        yield Path(path)
-
-
-def entry_paths(root: Path) -> Iterator[tuple[str, str]]:
-    """(path, path relative to the root with `/`) of every entry; strings, for speed."""
-    top = str(root)
-    for dirpath, dirnames, filenames in os.walk(os.path.join(top, ENTRIES_DIR)):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
-        rel_dir = os.path.relpath(dirpath, top).replace(os.sep, "/")
-        for name in sorted(filenames):
-            if name.endswith(".md") and not name.startswith((".", "_")):
-                yield os.path.join(dirpath, name), f"{rel_dir}/{name}"
 
 
 def digest(data: bytes) -> str:
@@ -154,9 +153,10 @@ class _Check:
     def warn(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.path, line, message, None, "warning"))
 
-    def done(self, entry: Entry | None = None) -> Parsed:
-        errors = any(p.severity == "error" for p in self.problems)
-        return Parsed(None if errors else entry, tuple(self.problems))
+    def done(self, entry: Entry | None = None, body: Body | None = None) -> Parsed:
+        if any(p.severity == "error" for p in self.problems):
+            entry = body = None
+        return Parsed(entry, body, tuple(self.problems))
 
 
 def _split(text: str, check: _Check) -> tuple[str, str, int] | None:
@@ -409,13 +409,11 @@ def parse_entry(relpath: str, data: bytes) -> Parsed:
         follows=follows,
         draft=draft,
         private=private,
-        body_html=rendered.html,
-        text=rendered.text,
         extra=extra,
         lines=lines,
-        digest=digest(data),
     )
-    return check.done(entry)
+    words = tuple(sorted(set(WORD.findall(rendered.text.lower()))))
+    return check.done(entry, Body(rendered.html, rendered.text, words))
 
 
 def _kind_name(value: Any) -> str:

@@ -1,0 +1,51 @@
+"""Journal + evidence -> every page of the site, as Page(path, template, context).
+
+One module per page family; this module only lists them. Static files come last and
+replace a page at the same path.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from journal.analyse.analytics import Evidence
+from journal.load.journal import Journal
+from journal.pages.archive import archive_index, month_pages, tag_pages
+from journal.pages.assets import asset_pages
+from journal.pages.domains import domain_pages
+from journal.pages.entries import entry_pages
+from journal.pages.evidence import evidence_pages
+from journal.pages.feed import feed_pages
+from journal.pages.home import home_page, not_found_page
+from journal.pages.model import Site, SiteOptions, site_model
+from journal.pages.page import Page
+from journal.pages.search import search_pages
+
+__all__ = ["Page", "Site", "SiteOptions", "make_pages", "site_model"]
+
+
+def make_pages(site: Site, template_dirs: list[Path], static: bool = True) -> list[Page]:
+    pages = [
+        *entry_pages(site),
+        *domain_pages(site),
+        *tag_pages(site),
+        *month_pages(site),
+        archive_index(site),
+        *evidence_pages(site),
+        home_page(site),
+        not_found_page(),
+        *search_pages(site),
+        *feed_pages(site),
+    ]
+    by_path = {p.path: p for p in pages}
+    for asset in asset_pages(template_dirs, site.journal.root, static):
+        by_path.pop(asset.path, None)  # moved to the end, in file order
+        by_path[asset.path] = asset
+    return list(by_path.values())
+
+
+def site_pages(
+    journal: Journal, evidence: Evidence, options: SiteOptions, template_dirs: list[Path]
+) -> tuple[Site, list[Page]]:
+    site = site_model(journal, evidence, options)
+    return site, make_pages(site, template_dirs, static=not options.encrypted)

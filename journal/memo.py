@@ -1,0 +1,191 @@
+"""The one speed layer: parsing an entry and rendering a page, memoised by content keys.
+
+Both memo points are pure functions keyed by a digest of exactly what they receive:
+
+- parse: (the parse key, the file's path, its bytes) -> Parsed. The parse key covers this
+  package's code and the versions of the Markdown and YAML libraries.
+- render: (the global key, a page's path, template and context) -> the page's bytes,
+  kept as a content-addressed object file under `objects/`, which the write stage links
+  into the new site (a copy where links are impossible).
+
+Nothing here knows what a page depends on: the key is computed from the page itself
+(journal/pages/page.py), so a stale page cannot be written. A damaged, foreign or
+missing memo only costs time. `.journal-cache/` holds a `.gitignore` of `*`, so
+`git add -A` never takes it (or the temporary site folders inside it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from journal.load.entry import Parsed
+
+CACHE_DIR = ".journal-cache"
+_FORMAT = "evidence-journal memo 5"
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A rendered page's object: its digest, and the size and mtime it was written with."""
+
+    digest: str
+    size: int
+    mtime_ns: int
+
+
+class Memo:
+    """Parse results by file content and page bytes by page key; persisted under `folder`
+    (None: kept in memory only, objects not written)."""
+
+    def __init__(self, folder: Path | None = None, parse_key: str = ""):
+        self.folder = folder
+        self.parse_key = parse_key
+        self.parsed: dict[str, Parsed] = {}
+        self.pages: dict[str, Stored] = {}
+        self.site: dict | None = None  # the last build: its inputs' key and its output
+        self._used_parsed: set[str] = set()
+        self._used_pages: set[str] = set()
+        self.dirty = False
+        if folder is not None:
+            self._load()
+
+    # --- persistence ---------------------------------------------------------------------
+
+    def _load(self) -> None:
+        """Anything unreadable, corrupt or of another format is ignored, never trusted."""
+        try:
+            with open(self.folder / "memo.pickle", "rb") as fh:  # type: ignore[operator]
+                data = pickle.load(fh)
+            if not isinstance(data, dict) or data.get("format") != _FORMAT:
+                return
+            if data.get("parse_key") == self.parse_key:
+                self.parsed = dict(data["parsed"])
+            self.pages = dict(data["pages"])
+            self.site = data.get("site")
+        except Exception:  # noqa: BLE001 - any damage means: start empty
+            self.parsed, self.pages, self.site = {}, {}, None
+
+    def prepare(self) -> None:
+        """Make the folder (with its .gitignore) before a build writes objects into it."""
+        if self.folder is None:
+            return
+        (self.folder / "objects").mkdir(parents=True, exist_ok=True)
+        ignore = self.folder / ".gitignore"
+        if not ignore.is_file():
+            ignore.write_text("# made by journal build: nothing here belongs in git\n*\n")
+
+    def keep_all(self) -> None:
+        """A build that changed nothing keeps everything (and has nothing to save)."""
+        self._used_parsed, self._used_pages = set(), set()
+
+    def finish(self) -> None:
+        """After a build: keep only what it used, so the memo never outgrows the journal."""
+        self.parsed = {k: v for k, v in self.parsed.items() if k in self._used_parsed}
+        self.pages = {k: v for k, v in self.pages.items() if k in self._used_pages}
+        self._used_parsed, self._used_pages = set(), set()
+        self.dirty = True
+
+    def save(self) -> None:
+        """Write the memo down; objects no page refers to any more are removed."""
+        if self.folder is None or not self.dirty:
+            return
+        data = {
+            "format": _FORMAT,
+            "parse_key": self.parse_key,
+            "parsed": self.parsed,
+            "pages": self.pages,
+            "site": self.site,
+        }
+        path = self.folder / "memo.pickle"
+        tmp = path.with_name("memo.pickle.tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        self.dirty = False
+        self._collect_garbage()
+
+    def _collect_garbage(self) -> None:
+        keep = {s.digest for s in self.pages.values()}
+        top = self.folder / "objects"  # type: ignore[operator]
+        with contextlib.suppress(OSError), os.scandir(top) as shards:
+            for shard in shards:
+                with os.scandir(shard.path) as objects:
+                    for obj in objects:
+                        if shard.name + obj.name not in keep:
+                            with contextlib.suppress(OSError):
+                                os.unlink(obj.path)
+
+    # --- parse ---------------------------------------------------------------------------
+
+    def parse(self, relpath: str, data: bytes, parse: Callable[[str, bytes], Parsed]) -> Parsed:
+        key = digest(relpath.encode("utf-8", "surrogateescape") + b"\0" + data)
+        self._used_parsed.add(key)
+        found = self.parsed.get(key)
+        if found is None:
+            found = self.parsed[key] = parse(relpath, data)
+        return found
+
+    def known_parse(self, relpath: str, data: bytes) -> Parsed | None:
+        key = digest(relpath.encode("utf-8", "surrogateescape") + b"\0" + data)
+        found = self.parsed.get(key)
+        if found is not None:
+            self._used_parsed.add(key)
+        return found
+
+    def add_parse(self, relpath: str, data: bytes, parsed: Parsed) -> None:
+        key = digest(relpath.encode("utf-8", "surrogateescape") + b"\0" + data)
+        self._used_parsed.add(key)
+        self.parsed[key] = parsed
+
+    # --- render --------------------------------------------------------------------------
+
+    def object_path(self, object_digest: str) -> Path:
+        return self.folder / "objects" / object_digest[:2] / object_digest[2:]  # type: ignore[operator]
+
+    def page(self, key: str) -> Path | None:
+        """The object holding the bytes of the page with this key, if it is intact."""
+        stored = self.pages.get(key)
+        if stored is None or self.folder is None:
+            return None
+        path = self.object_path(stored.digest)
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        if (st.st_size, st.st_mtime_ns) != (stored.size, stored.mtime_ns):
+            return None
+        self._used_pages.add(key)
+        return path
+
+    def remember(self, key: str, stored: Stored) -> None:
+        self._used_pages.add(key)
+        self.pages[key] = stored
+
+
+def store_object(folder: Path, data: bytes) -> tuple[Path, Stored]:
+    """Write a page's bytes as a content-addressed object (kept if already there whole)."""
+    name = digest(data)
+    path = folder / "objects" / name[:2] / name[2:]
+    try:
+        with open(path, "rb") as fh:  # a page with the same bytes as another, or left by a
+            if fh.read() == data:  # killed build: trusted only if whole and unchanged
+                st = os.fstat(fh.fileno())
+                return path, Stored(name, st.st_size, st.st_mtime_ns)
+        os.unlink(path)  # never write through a link into a published site
+    except OSError:
+        pass
+    path.parent.mkdir(exist_ok=True)
+    with open(path, "xb") as fh:
+        fh.write(data)
+    st = os.stat(path)
+    return path, Stored(name, st.st_size, st.st_mtime_ns)
