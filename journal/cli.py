@@ -142,29 +142,44 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 PASSPHRASE_ENV = "JOURNAL_PASSPHRASE"
 NEW_PASSPHRASE_ENV = "JOURNAL_NEW_PASSPHRASE"
+PROMPT_TRIES = 5
 
 
-def _ask(prompt: str, env: str, *, confirm: bool) -> str:
-    """From the environment, else typed twice (when `confirm`) at a hidden prompt; never an
-    argument, which would land in shell history and `ps`."""
+def _ask(prompt: str, env: str, *, confirm: bool, weak_ok: bool | None = None) -> str:
+    """From the environment, else typed at a hidden prompt (twice when `confirm`, asked
+    again on a mismatch or a weak choice); never an argument, which would land in shell
+    history and `ps`. `weak_ok` not None: a new passphrase, checked for strength."""
     import getpass
     import os
 
+    from journal.publish.strength import check_strength
+
     given = os.environ.get(env)
     if given:
+        if weak_ok is not None:
+            check_strength(given, weak_ok=weak_ok)
         return given
     if not sys.stdin.isatty():
         raise JournalError(f"no passphrase: set {env} or run in a terminal to be asked")
-    first = getpass.getpass(f"{prompt}: ")
-    if not first:
-        raise JournalError("an empty passphrase protects nothing")
-    if confirm and getpass.getpass(f"{prompt} (again): ") != first:
-        raise JournalError("the two passphrases differ; nothing was changed")
-    return first
+    for _ in range(PROMPT_TRIES):
+        first = getpass.getpass(f"{prompt}: ")
+        if not first:
+            print("An empty passphrase protects nothing; try again.", file=sys.stderr)
+            continue
+        if weak_ok is not None:
+            try:
+                check_strength(first, weak_ok=weak_ok)
+            except JournalError as exc:
+                print(f"{exc}; try again.", file=sys.stderr)
+                continue
+        if confirm and getpass.getpass(f"{prompt} (again): ") != first:
+            print("The two passphrases differ; try again.", file=sys.stderr)
+            continue
+        return first
+    raise JournalError(f"no passphrase after {PROMPT_TRIES} tries; nothing was changed")
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    from journal.cache import default_cache
     from journal.publish.crypto import KEYRING_FILE, create_keyring, read_keyring, write_keyring
     from journal.publish.site import publish
 
@@ -180,14 +195,19 @@ def cmd_publish(args: argparse.Namespace) -> int:
     else:
         ring = read_keyring(root)
         if ring is None:
-            passphrase = _ask("New passphrase for the published site", PASSPHRASE_ENV, confirm=True)
+            passphrase = _ask(
+                "New passphrase for the published site",
+                PASSPHRASE_ENV,
+                confirm=True,
+                weak_ok=args.weak_passphrase_ok,
+            )
             ring = create_keyring(passphrase)
             path = write_keyring(root, ring)
             print(f"created {path} (safe to commit; it is useless without the passphrase)")
         else:
             passphrase = _ask("Passphrase", PASSPHRASE_ENV, confirm=False)
     result = publish(
-        root, out, ring=ring, passphrase=passphrase, today=args.today, cache=default_cache(root)
+        root, out, ring=ring, passphrase=passphrase, today=args.today, reseal_all=args.reseal_all
     )
     print(result.summary(out, encrypted=not args.public))
     if not args.public:
@@ -200,17 +220,38 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 
 def cmd_passphrase(args: argparse.Namespace) -> int:
-    from journal.publish.crypto import read_keyring, rewrap, write_keyring
+    from journal.publish.crypto import read_keyring, rewrap, rotate, write_keyring
 
     root = _root(args)
     ring = read_keyring(root)
     if ring is None:
         raise JournalError("no keyring yet: `journal publish` creates one")
     old = _ask("Current passphrase", PASSPHRASE_ENV, confirm=False)
-    new = _ask("New passphrase", NEW_PASSPHRASE_ENV, confirm=True)
-    path = write_keyring(root, rewrap(ring, old, new))
-    print(f"re-wrapped the site key in {path}; publish again to update the published copy")
+    new = _ask("New passphrase", NEW_PASSPHRASE_ENV, confirm=True, weak_ok=args.weak_passphrase_ok)
+    if args.rewrap_only:
+        path = write_keyring(root, rewrap(ring, old, new))
+        print(
+            f"re-wrapped the same site key in {path}: the old passphrase no longer opens this "
+            "keyring, but anyone holding an old keyring (every published copy has one) and the "
+            "old passphrase can still open everything you publish. Publish again to update it."
+        )
+        return 0
+    path = write_keyring(root, rotate(ring, old, new))
+    print(
+        f"made a new site key in {path}. The next `journal publish` re-encrypts every file "
+        "under it (every file name changes, so the whole site is uploaded again); from then "
+        "on neither the old passphrase nor an old keyring opens anything published. Copies "
+        "published before stay readable with the old passphrase: publish again soon."
+    )
     return 0
+
+
+def _weak_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--weak-passphrase-ok",
+        action="store_true",
+        help="accept a new passphrase that is easy to guess offline",
+    )
 
 
 def _today_option(p: argparse.ArgumentParser) -> None:
@@ -311,16 +352,31 @@ def parser() -> argparse.ArgumentParser:
         "--git", metavar="BRANCH", help="commit the result as the only content of BRANCH, and push"
     )
     p.add_argument("--remote", metavar="NAME", help="where --git pushes (default: origin)")
+    p.add_argument(
+        "--reseal-all",
+        action="store_true",
+        help="re-encrypt every object with fresh nonces, so every file changes and the host "
+        "cannot tell which pages did",
+    )
+    _weak_option(p)
     _today_option(p)
     p.set_defaults(func=cmd_publish)
 
     p = sub.add_parser(
         "passphrase",
         parents=[common],
-        help="change the publishing passphrase",
-        description=f"Re-wrap the site key: current from ${PASSPHRASE_ENV} or a prompt, new "
-        f"from ${NEW_PASSPHRASE_ENV} or a prompt (asked twice).",
+        help="change the publishing passphrase and make a new site key",
+        description=f"Make a new site key under a new passphrase (the next publish re-encrypts "
+        f"everything): current from ${PASSPHRASE_ENV} or a prompt, new from "
+        f"${NEW_PASSPHRASE_ENV} or a prompt (asked twice).",
     )
+    p.add_argument(
+        "--rewrap-only",
+        action="store_true",
+        help="keep the site key and only re-wrap it (fast, same files; an old keyring and the "
+        "old passphrase still open later publishes)",
+    )
+    _weak_option(p)
     p.set_defaults(func=cmd_passphrase)
 
     p = sub.add_parser(

@@ -2,8 +2,11 @@
 
 The same render as `build`, with private entries and drafts left out and a linker that
 gives every page but the home page an opaque name (`p/<hmac of its path>.html`). Each page
-then becomes a generic shell: an unlock form, the public keyring, and the sealed page.
-Nothing in the output names an entry, date, domain or tag; see journal/crypto.py.
+(and the search index) becomes a sealed object `p/<id>.js`, a classic script so `file://`
+works; `index.html` is the one page shell: the unlock form, the public keyring and the
+sealed manifest of this publish. After unlocking, the shell keeps the key in memory and
+opens the other pages itself. Nothing in the output names an entry, date, domain or tag;
+see crypto.py for the byte formats.
 """
 
 from __future__ import annotations
@@ -12,22 +15,24 @@ import base64
 import json
 import posixpath
 import re
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from importlib import resources
 from pathlib import Path
 
-from journal.build import Options, render_journal
-from journal.cache import EntryCache
+import jinja2
+
 from journal.errors import JournalError
 from journal.pages.search_index import MAIN, data_payload, is_search_file
-from journal.publish.crypto import Keyring, SiteKeys, TamperedObject, unwrap
-from journal.render import collect_assets, make_env, template_dirs
-from journal.write import check_target, write_site
+from journal.publish.crypto import Keyring, SiteKeys, digest, unwrap
+from journal.publish.state import PublishState
 
-SHELL_TEMPLATE = "publish/locked.html"
+SHELL = "index.html"
+SHELL_TEMPLATE = "locked.html"
 UNLOCK_SCRIPT = "assets/unlock.js"
-PLAIN_PATHS = {"index.html"}  # where hosts look first; it is a shell like every other page
+OBJECTS = "p"
 ROBOTS = b"User-agent: *\nDisallow: /\n"
 NOT_FOUND = b"""<!DOCTYPE html>
 <html lang="en">
@@ -36,9 +41,6 @@ NOT_FOUND = b"""<!DOCTYPE html>
 <body><main><h1>Not found</h1><p>There is no page here.</p></main></body>
 </html>
 """
-_PAYLOAD = re.compile(
-    rb'id="journal-payload">([A-Za-z0-9+/=]*)</script>|\] = "([A-Za-z0-9+/=]*)";\n'
-)
 
 
 @dataclass(frozen=True)
@@ -47,24 +49,50 @@ class PublishResult:
     files: int
     written: int
     removed: int
+    sequence: int = 0
 
     def summary(self, out: Path, encrypted: bool) -> str:
         what = "encrypted" if encrypted else "UNENCRYPTED"
+        number = f", publish number {self.sequence}" if self.sequence else ""
         return (
             f"Published {self.entries} entries as {self.files} {what} files in {out} "
-            f"({self.written} written, {self.removed} removed)."
+            f"({self.written} written, {self.removed} removed{number})."
         )
 
 
+# --- the two calls into the build core ---------------------------------------------------------
+
+
+def _render(root: Path, options: object, linker: Callable[[str], str] | None) -> tuple[int, dict]:
+    """(entries shown, logical path -> bytes): every page, search file and theme asset."""
+    from journal.build import render_journal
+    from journal.render import collect_assets
+
+    assets = collect_assets(root, static=not getattr(options, "encrypted", False))
+    rendered = render_journal(root, options, linker=linker, assets=assets)  # type: ignore[arg-type]
+    return len(rendered.journal.entries), dict(rendered.pages)
+
+
+def _write(out: Path, files: dict[str, bytes], root: Path) -> tuple[int, int]:
+    """Refuse folders whose loss would hurt, then sync `out` to `files`: (written, removed)."""
+    from journal.write import check_target, write_site
+
+    check_target(out, root)
+    return write_site(files, out)
+
+
+# --- sealing -----------------------------------------------------------------------------------
+
+
 def make_linker(keys: SiteKeys) -> Callable[[str], str]:
-    """Logical page path -> published path; fragments are kept."""
+    """Logical page path -> the path it has inside the shell; fragments are kept."""
 
     def link(path: str) -> str:
         target, hash_, fragment = path.partition("#")
-        if target in PLAIN_PATHS or target.startswith("assets/"):
+        if target == "index.html" or target.startswith("assets/"):
             return path
         ext = posixpath.splitext(target)[1] or ".html"
-        return f"p/{keys.opaque_name(target)}{ext}{hash_}{fragment}"
+        return f"{OBJECTS}/{keys.opaque_name(target)}{ext}{hash_}{fragment}"
 
     return link
 
@@ -83,73 +111,49 @@ def search_bundle(pages: Mapping[str, bytes], link: Callable[[str], str]) -> byt
     return b'{"bundle":1,"files":{' + b",".join(parts) + b"}}"
 
 
-def _asset_prefix(object_id: str) -> str:
-    return "../" * object_id.count("/") + "assets/"
+def object_script(object_id: str, blob: bytes) -> bytes:
+    """A classic script handing its blob to the shell; unlock.js checks it before use."""
+    return (
+        b'journalSealedObject("' + object_id.encode() + b'","' + base64.b64encode(blob) + b'");\n'
+    )
 
 
-def _existing_blob(out: Path, object_id: str) -> bytes | None:
-    try:
-        data = (out / object_id).read_bytes()
-    except OSError:
-        return None
-    match = _PAYLOAD.search(data)
-    return (match.group(1) or match.group(2)) if match else None
-
-
-def _reuse(keys: SiteKeys, object_id: str, old_b64: bytes | None, plaintext: bytes) -> bytes | None:
-    """The blob already published for this object, if it still holds exactly this plaintext:
-    re-encrypting would change every file on every publish (fresh nonces)."""
-
-    if old_b64 is None:
-        return None
-    try:
-        blob = base64.b64decode(old_b64, validate=True)
-        return old_b64 if keys.open(object_id, blob) == plaintext else None
-    except (ValueError, TamperedObject):
-        return None
-
-
-def seal_site(
-    pages: dict[str, bytes], keys: SiteKeys, ring: Keyring, root: Path, out: Path
+def sealed_objects(
+    pages: Mapping[str, bytes], keys: SiteKeys, link: Callable[[str], str], epoch: bytes
 ) -> dict[str, bytes]:
-    """Rendered pages (already at their published paths) -> shells, sealed data and assets."""
+    """Object id -> blob: every HTML page but 404 (a plain file), and the search bundle."""
+    objects = {
+        keys.opaque_name(path): keys.seal(keys.opaque_name(path), data, epoch)
+        for path, data in pages.items()
+        if path.endswith(".html") and path != "404.html"
+    }
+    if any(is_search_file(path) for path in pages):
+        search = keys.opaque_name(MAIN)
+        objects[search] = keys.seal(search, search_bundle(pages, link), epoch)
+    return objects
 
-    shell = make_env(root).get_template(SHELL_TEMPLATE)
+
+def _publish_template(root: Path, name: str) -> bytes:
+    """The journal's own templates/publish/NAME first, then the default."""
+    own = root / "templates" / "publish" / name
+    if own.is_file():
+        return own.read_bytes()
+    checkout = Path(__file__).resolve().parents[2] / "templates" / "publish" / name
+    if checkout.is_file():
+        return checkout.read_bytes()
+    packaged = resources.files("journal") / "_templates" / "publish" / name
+    if packaged.is_file():
+        return packaged.read_bytes()
+    raise JournalError(f"templates/publish/{name} is missing")  # pragma: no cover
+
+
+def shell(root: Path, ring: Keyring, manifest: bytes) -> bytes:
+    """The one page shell: unlock form, keyring and this publish's sealed manifest."""
+    template = jinja2.Template(_publish_template(root, SHELL_TEMPLATE).decode("utf-8"))
     ring_json = json.dumps(json.loads(ring.to_json()), separators=(",", ":"))
-    published: dict[str, bytes] = {}
-    for object_id, plaintext in pages.items():
-        if object_id.startswith("assets/"):
-            published[object_id] = plaintext
-            continue
-        old = _existing_blob(out, object_id)
-        payload = _reuse(keys, object_id, old, plaintext)
-        if payload is None:
-            payload = base64.b64encode(keys.seal(object_id, plaintext))
-        if object_id.endswith(".html"):
-            published[object_id] = shell.render(
-                keyring=ring_json, payload=payload.decode("ascii"), assets=_asset_prefix(object_id)
-            ).encode("utf-8")
-        else:  # a data script: a classic script, so it loads from file:// too
-            published[object_id] = (
-                b"(window.__journalSealed = window.__journalSealed || {})["
-                + json.dumps(object_id).encode()
-                + b'] = "'
-                + payload
-                + b'";\n'
-            )
-    published[UNLOCK_SCRIPT] = _unlock_script(root)
-    published["robots.txt"] = ROBOTS
-    published["404.html"] = NOT_FOUND
-    published[".nojekyll"] = b""
-    return published
-
-
-def _unlock_script(root: Path) -> bytes:
-    for folder in template_dirs(root):
-        path = folder / "publish" / "unlock.js"
-        if path.is_file():
-            return path.read_bytes()
-    raise JournalError("templates/publish/unlock.js is missing")  # pragma: no cover
+    return template.render(
+        keyring=ring_json, manifest=base64.b64encode(manifest).decode("ascii"), assets="assets/"
+    ).encode("utf-8")
 
 
 def publish(
@@ -159,37 +163,57 @@ def publish(
     ring: Keyring | None,
     passphrase: str | None,
     today: date | None = None,
-    cache: EntryCache | None = None,
+    reseal_all: bool = False,
 ) -> PublishResult:
     """Encrypted unless `ring` is None (then `--public`: the plain site, minus private and
     drafts). A wrong passphrase raises before anything is written."""
-    check_target(out, root)
-    theme = collect_assets(root, static=ring is None)
+    from journal.build import Options
+
     if ring is None:
-        rendered = render_journal(root, Options(private=False, today=today), cache, assets=theme)
-        written, removed = write_site(rendered.pages, out)
-        n = len(rendered.pages)
-        return PublishResult(len(rendered.journal.entries), n, written, removed)
+        count, pages = _render(root, Options(private=False, today=today), None)
+        written, removed = _write(out, pages, root)
+        return PublishResult(count, len(pages), written, removed)
     if passphrase is None:
         raise JournalError("publishing encrypted needs the passphrase")
     keys = SiteKeys.derive(unwrap(ring, passphrase), ring.build)
     link = make_linker(keys)
-    rendered = render_journal(
-        root,
-        Options(private=False, encrypted=True, today=today),
-        cache,
-        linker=link,
-        assets=theme,
-    )
-    kept = {
-        path: data
-        for path, data in rendered.pages.items()
-        if path != "404.html" and (path.endswith(".html") or path.startswith("assets/"))
+    options = Options(private=False, encrypted=True, today=today)
+    count, pages = _render(root, options, link)
+    state = PublishState.load(root, ring.build)
+    if reseal_all:
+        state = state.resealed()
+    state = state.next(int(time.time() * 1000))
+    objects = sealed_objects(pages, keys, link, state.epoch)
+    manifest = {
+        "publish": state.sequence,
+        "home": keys.opaque_name("index.html"),
+        "objects": {object_id: digest(blob) for object_id, blob in sorted(objects.items())},
     }
-    at_published_paths = {
-        (path if path.startswith("assets/") else link(path)): data for path, data in kept.items()
-    }
-    at_published_paths[link(MAIN)] = search_bundle(rendered.pages, link)
-    files = seal_site(at_published_paths, keys, ring, root, out)
-    written, removed = write_site(files, out)
-    return PublishResult(len(rendered.journal.entries), len(files), written, removed)
+    files = {f"{OBJECTS}/{i}.js": object_script(i, blob) for i, blob in objects.items()}
+    files.update({path: data for path, data in pages.items() if path.startswith("assets/")})
+    files[UNLOCK_SCRIPT] = _publish_template(root, "unlock.js")
+    files[SHELL] = shell(root, ring, keys.seal_manifest(manifest))
+    files["robots.txt"] = ROBOTS
+    files["404.html"] = NOT_FOUND
+    files[".nojekyll"] = b""
+    written, removed = _write(out, files, root)
+    state.save(root)
+    return PublishResult(count, len(files), written, removed, state.sequence)
+
+
+_OBJECT = re.compile(rb'^journalSealedObject\("([0-9a-f]{24})","([A-Za-z0-9+/=]*)"\);\n$')
+_MANIFEST = re.compile(rb'id="journal-manifest">([A-Za-z0-9+/=]+)</script>')
+
+
+def read_published(out: Path) -> tuple[bytes, dict[str, bytes]]:
+    """A published folder's sealed manifest and objects (id -> blob): for checks and tests."""
+    found = _MANIFEST.search((out / SHELL).read_bytes())
+    if found is None:
+        raise JournalError(f"{out / SHELL}: no sealed manifest")
+    objects = {}
+    for path in sorted((out / OBJECTS).glob("*.js")):
+        match = _OBJECT.match(path.read_bytes())
+        if match is None:
+            raise JournalError(f"{path}: not a sealed object")
+        objects[match.group(1).decode()] = base64.b64decode(match.group(2))
+    return base64.b64decode(found.group(1)), objects

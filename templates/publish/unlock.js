@@ -1,24 +1,33 @@
-/* Evidence Journal: open an encrypted page in the browser with WebCrypto.
-   The byte formats are documented in journal/crypto.py; this file mirrors them.
-   A classic script (no modules, no fetch), so the site works from file:// too. */
+/* Evidence Journal: the page shell of an encrypted publish, with WebCrypto.
+   The byte formats are documented in journal/publish/crypto.py; this file mirrors them.
+   The key lives only in this script's memory (unless "Remember on this device" is ticked):
+   the shell opens every other page itself, from sealed objects loaded as classic scripts
+   (p/<id>.js, so file:// works too), checked against the publish's sealed manifest. */
 (function () {
   "use strict";
   var WRAP = "evidence-journal/keyring/v1\u0000";
-  var OBJECT = "evidence-journal/object/v1\u0000";
+  var OBJECT = "evidence-journal/object/v2\u0000";
+  var MANIFEST = "evidence-journal/manifest/v2\u0000";
   var CONTENT = "evidence-journal/content/v1";
-  var PREFIX = "evidence-journal:";
-  var DB = "evidence-journal", STORE = "keys";
+  var DB = "evidence-journal", STORE = "keys", PREFIX = "evidence-journal:";
+  var NEWEST = "evidence-journal:newest-publish:";
   var enc = new TextEncoder();
+  var base = location.href.replace(/[?#].*$/, "").replace(/[^/]*$/, "");
+  var folder = location.pathname.replace(/[^/]*$/, "");
+  var session = null;  /* {key, build, manifest}: this tab's memory only */
+  var delivered = {}, opening = {}, current = null, currentQuery = "", routing = 0;
+  var notice = "", searchWired = false, wired = false;
+  var realReplace = history.replaceState.bind(history);
 
   function unb64(text) {
     var bin = atob(text), out = new Uint8Array(bin.length);
     for (var i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
     return out;
   }
-  function b64(bytes) {
+  function b64url(bytes) {
     var bin = "";
     for (var i = 0; i < bytes.length; i++) bin += String.fromCharCode(bytes[i]);
-    return btoa(bin);
+    return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
   }
   function concat() {
     var size = 0, i;
@@ -27,13 +36,46 @@
     for (i = 0; i < arguments.length; i++) { out.set(arguments[i], at); at += arguments[i].length; }
     return out;
   }
+  function inflate(bytes) {
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+    return new Response(stream).text();
+  }
+  function refused(text) { var e = new Error(text); e.refused = true; return e; }
 
-  /* Where this page is in the published folder: the id its blob is bound to. */
-  function objectId() {
-    var m = location.pathname.match(/(p\/[0-9a-f]{24}\.html)$/);
-    return m ? m[1] : "index.html";
+  /* --- keys ------------------------------------------------------------------------------ */
+
+  /* passphrase -> PBKDF2 -> unwrap the master -> HKDF -> content key (null if wrong) */
+  async function contentKey(ring, passphrase) {
+    var subtle = crypto.subtle;
+    var base_ = await subtle.importKey("raw", enc.encode(passphrase.normalize("NFC")), "PBKDF2", false, ["deriveBits"]);
+    var bits = await subtle.deriveBits(
+      { name: "PBKDF2", salt: unb64(ring.salt), iterations: ring.iterations, hash: "SHA-256" }, base_, 256);
+    var wrapKey = await subtle.importKey("raw", bits, "AES-GCM", false, ["decrypt"]);
+    var wrapped = unb64(ring.wrapped), build = unb64(ring.build), master;
+    try {
+      master = await subtle.decrypt(
+        { name: "AES-GCM", iv: wrapped.slice(0, 12), additionalData: concat(enc.encode(WRAP), build) },
+        wrapKey, wrapped.slice(12));
+    } catch (e) { return null; }
+    var hkdf = await subtle.importKey("raw", master, "HKDF", false, ["deriveBits"]);
+    var raw = new Uint8Array(await subtle.deriveBits(
+      { name: "HKDF", hash: "SHA-256", salt: build, info: enc.encode(CONTENT) }, hkdf, 256));
+    new Uint8Array(master).fill(0);
+    var key = await subtle.importKey("raw", raw, "AES-GCM", false, ["decrypt"]);  /* not extractable */
+    raw.fill(0);
+    return key;
   }
 
+  async function openManifest(key, build, blob) {
+    if (blob[0] !== 2) throw new Error("unknown manifest version");
+    var body = await crypto.subtle.decrypt(
+      { name: "AES-GCM", iv: blob.slice(1, 13), additionalData: concat(enc.encode(MANIFEST), build) },
+      key, blob.slice(13));
+    return JSON.parse(await inflate(new Uint8Array(body)));
+  }
+
+  /* "Remember on this device": the non-extractable key in IndexedDB, nothing else. The
+     database is only opened when it exists, so an unticked box leaves no trace at all. */
   function idb(mode, action) {
     return new Promise(function (resolve) {
       try {
@@ -50,106 +92,315 @@
       } catch (e) { resolve(null); }
     });
   }
-
-  /* passphrase -> PBKDF2 -> unwrap the master -> HKDF -> raw content key (null if wrong) */
-  async function contentKeyBytes(ring, passphrase) {
-    var subtle = crypto.subtle;
-    var base = await subtle.importKey("raw", enc.encode(passphrase.normalize("NFC")), "PBKDF2", false, ["deriveBits"]);
-    var bits = await subtle.deriveBits(
-      { name: "PBKDF2", salt: unb64(ring.salt), iterations: ring.iterations, hash: "SHA-256" }, base, 256);
-    var wrapKey = await subtle.importKey("raw", bits, "AES-GCM", false, ["decrypt"]);
-    var wrapped = unb64(ring.wrapped), build = unb64(ring.build), master;
+  async function rememberedKey(build) {
     try {
-      master = await subtle.decrypt(
-        { name: "AES-GCM", iv: wrapped.slice(0, 12), additionalData: concat(enc.encode(WRAP), build) },
-        wrapKey, wrapped.slice(12));
+      if (!indexedDB.databases) return null;
+      var dbs = await indexedDB.databases();
+      if (!dbs.some(function (d) { return d.name === DB; })) return null;
     } catch (e) { return null; }
-    var hkdf = await subtle.importKey("raw", master, "HKDF", false, ["deriveBits"]);
-    return new Uint8Array(await subtle.deriveBits(
-      { name: "HKDF", hash: "SHA-256", salt: build, info: enc.encode(CONTENT) }, hkdf, 256));
-  }
-
-  function importKey(raw) {
-    return crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["decrypt"]);
-  }
-
-  async function openObject(state, id, payload) {
-    var blob = unb64(payload.trim());
-    if (blob[0] !== 1) throw new Error("unknown object version");
-    var padded = new Uint8Array(await crypto.subtle.decrypt(
-      { name: "AES-GCM", iv: blob.slice(1, 13),
-        additionalData: concat(enc.encode(OBJECT), enc.encode(id), new Uint8Array([0]), unb64(state.build)) },
-      state.key, blob.slice(13)));
-    var n = new DataView(padded.buffer).getUint32(0);
-    var stream = new Blob([padded.slice(4, 4 + n)]).stream().pipeThrough(new DecompressionStream("deflate"));
-    return new Response(stream).text();
-  }
-
-  async function storedKey(build) {
-    var raw = null;
-    try { raw = sessionStorage.getItem(PREFIX + build); } catch (e) { /* storage disabled */ }
-    if (raw) return importKey(unb64(raw));
     return idb("readonly", function (store) { return store.get(PREFIX + build); });
   }
-
-  function forget() {
-    try {
-      for (var i = sessionStorage.length - 1; i >= 0; i--) {
-        var k = sessionStorage.key(i);
-        if (k && k.indexOf(PREFIX) === 0) sessionStorage.removeItem(k);
-      }
-    } catch (e) { /* storage disabled */ }
-    return idb("readwrite", function (store) { return store.clear(); });
-  }
-
-  function show(state, html) {
-    window.__journal = state; /* for the search index and the Lock control of this page */
-    document.open();
-    document.write(html);
-    document.close();
-  }
-
-  /* Sealed data scripts (the search index): decrypted with the key of this session. */
-  window.journalOpenSealed = function (id) {
-    var state = window.__journal, sealed = window.__journalSealed || {};
-    if (!state || !(id in sealed)) return Promise.reject(new Error("locked or missing: " + id));
-    return openObject(state, id, sealed[id]);
-  };
-
-  function wireLock() {
-    var button = document.getElementById("journal-lock");
-    if (!button) return;
-    button.addEventListener("click", function () {
-      window.__journal = null;
-      forget().then(function () { location.reload(); });
+  function forgetDevice() {
+    return new Promise(function (resolve) {
+      try {
+        var req = indexedDB.deleteDatabase(DB);
+        req.onsuccess = req.onerror = req.onblocked = function () { resolve(); };
+      } catch (e) { resolve(); }
     });
   }
 
+  /* --- sealed objects -------------------------------------------------------------------- */
+
+  window.journalSealedObject = function (id, payload) {
+    if (typeof id === "string" && typeof payload === "string") delivered[id] = payload;
+  };
+
+  function loadScript(src) {
+    return new Promise(function (resolve, reject) {
+      var s = document.createElement("script");
+      s.src = src;
+      s.onload = function () { s.remove(); resolve(); };
+      s.onerror = function () { s.remove(); reject(new Error("cannot load " + src)); };
+      document.head.appendChild(s);
+    });
+  }
+
+  /* Open one object of this publish: its blob must hash to the manifest's value. */
+  async function fetchObject(id) {
+    var want = session.manifest.objects[id];
+    if (!want) throw refused("This page is not part of this publish of the journal.");
+    delete delivered[id];
+    try { await loadScript(base + "p/" + id + ".js?v=" + want); } catch (e) {
+      throw refused("This page is missing from the published copy of the journal.");
+    }
+    var payload = delivered[id];
+    delete delivered[id];
+    if (!payload) throw refused("This page's file does not hold this page: the published copy was altered.");
+    var blob = unb64(payload.trim());
+    var hash = b64url(new Uint8Array(await crypto.subtle.digest("SHA-256", blob)).slice(0, 16));
+    if (hash !== want) {
+      throw refused("This page was refused: the file served is not the version this publish " +
+        "of the journal holds (an older version, or a page of another publish). It was not " +
+        "shown. If you have just published, wait a few minutes and reload; otherwise the " +
+        "host may be serving an altered copy.");
+    }
+    if (blob[0] !== 2) throw refused("This page is in an unknown format.");
+    var padded;
+    try {
+      padded = new Uint8Array(await crypto.subtle.decrypt(
+        { name: "AES-GCM", iv: blob.slice(1, 13),
+          additionalData: concat(enc.encode(OBJECT), enc.encode(id), new Uint8Array([0]), session.build) },
+        session.key, blob.slice(13)));
+    } catch (e) { throw refused("This page could not be decrypted: it was altered."); }
+    var n = new DataView(padded.buffer).getUint32(0);
+    return inflate(padded.slice(4, 4 + n));
+  }
+  function openObject(id) {
+    if (!opening[id]) {
+      opening[id] = fetchObject(id);
+      opening[id].catch(function () { delete opening[id]; });
+    }
+    return opening[id];
+  }
+
+  /* --- pages inside the shell ------------------------------------------------------------ */
+
+  function home() { return session.manifest.home; }
+  function virtualUrl(id) { return base + (id === home() ? "index.html" : "p/" + id + ".html"); }
+
+  /* A link, resolved against the page it is on -> "#/<id>?query#fragment", or null when it
+     leads outside the journal's pages (an asset, another site). */
+  function route(raw, here) {
+    var u;
+    try { u = new URL(raw, here); } catch (e) { return null; }
+    if (u.href.indexOf(base) !== 0) return null;
+    var path = u.href.slice(base.length).split(/[?#]/)[0];
+    var m = /^p\/([0-9a-f]{24})\.html$/.exec(path);
+    var id = m ? m[1] : (path === "" || path === "index.html") ? home() : null;
+    if (!id) return null;
+    return "#/" + (id === home() ? "" : id) + u.search + u.hash;
+  }
+  function parseHash() {
+    var rest = location.hash, frag = "", query = "", i;
+    if (rest.indexOf("#/") !== 0) return { id: home(), query: "", frag: rest.slice(1) };
+    rest = rest.slice(2);
+    i = rest.indexOf("#");
+    if (i >= 0) { frag = rest.slice(i + 1); rest = rest.slice(0, i); }
+    i = rest.indexOf("?");
+    if (i >= 0) { query = rest.slice(i + 1); rest = rest.slice(0, i); }
+    return { id: rest || home(), query: query, frag: frag };
+  }
+
+  function scrollToId(id) {
+    var el = id && document.getElementById(decodeURIComponent(id));
+    if (!el) return false;
+    el.scrollIntoView();
+    if (!el.hasAttribute("tabindex")) el.setAttribute("tabindex", "-1");
+    el.focus({ preventScroll: true });
+    return true;
+  }
+
+  function showNotice() {
+    if (!notice) return;
+    var main = document.getElementById("main");
+    var p = document.createElement("p");
+    p.id = "journal-notice";
+    p.className = "unlock-problem";
+    p.setAttribute("role", "alert");
+    p.textContent = notice;
+    if (main) main.insertBefore(p, main.firstChild);
+  }
+
+  function showRefusal(text) {
+    var main = document.getElementById("main") || document.body;
+    var h1 = document.createElement("h1"), p = document.createElement("p");
+    h1.textContent = "Page not shown";
+    p.id = "journal-refused";
+    p.className = "unlock-problem";
+    p.setAttribute("role", "alert");
+    p.textContent = text;
+    main.replaceChildren(h1, p);
+    document.title = "Private journal";
+    current = null;
+    showNotice();
+  }
+
+  function render(r, html, first) {
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    var here = virtualUrl(r.id), searchSrc = null;
+    doc.querySelectorAll("script").forEach(function (s) {
+      if (s.hasAttribute("data-search-index")) {
+        searchSrc = new URL(s.getAttribute("src"), here).href;
+        s.setAttribute("src", searchSrc);
+        s.type = "text/plain";  /* inert: search.js only reads its name */
+      } else {
+        s.remove();  /* unlock.js and search.js are run by the shell */
+      }
+    });
+    doc.querySelectorAll("a[href]").forEach(function (a) {
+      var raw = a.getAttribute("href");
+      if (raw.charAt(0) === "#") return;  /* in-page: handled on click */
+      a.setAttribute("href", route(raw, here) || new URL(raw, here).href);
+    });
+    doc.querySelectorAll("[src]").forEach(function (el) {
+      if (el.tagName !== "SCRIPT") el.setAttribute("src", new URL(el.getAttribute("src"), here).href);
+    });
+    document.title = doc.title;
+    document.body.className = doc.body.className;
+    document.body.replaceChildren.apply(document.body, Array.prototype.map.call(
+      doc.body.childNodes, function (n) { return document.importNode(n, true); }));
+    current = r.id;
+    currentQuery = r.query;
+    showNotice();
+    var lock = document.getElementById("journal-lock");
+    if (lock) lock.addEventListener("click", lockNow);
+    if (document.getElementById("search-form")) runSearch(r, searchSrc);
+    else if (!searchWired) { searchWired = true; loadScript(base + "assets/search.js").catch(function () {}); }
+    if (!(r.frag && scrollToId(r.frag))) {
+      window.scrollTo(0, 0);
+      var main = document.getElementById("main");
+      if (main && !first) { main.setAttribute("tabindex", "-1"); main.focus({ preventScroll: true }); }
+    }
+  }
+
+  /* The search page: search.js opens the sealed index through journalOpenSealed, which
+     only opens this publish's own objects, with the manifest check. */
+  function runSearch(r, src) {
+    var m = src && /([0-9a-f]{24})\.js$/.exec(src);
+    window.__journalSealed = {};
+    if (m) window.__journalSealed["p/" + m[1] + ".js"] = true;
+    window.journalOpenSealed = function (name) {
+      var found = /([0-9a-f]{24})\.js$/.exec(name);
+      return found ? openObject(found[1]) : Promise.reject(new Error("not sealed: " + name));
+    };
+    searchWired = true;
+    loadScript(base + "assets/search.js").then(function () {
+      var params = new URLSearchParams(r.query), q = document.getElementById("search-q");
+      var boxes = { "search-kind": "kind", "search-domain": "domain" };
+      for (var id in boxes) {
+        var box = document.getElementById(id);
+        if (box && params.get(boxes[id])) box.value = params.get(boxes[id]);
+      }
+      if (q && params.get("q")) { q.value = params.get("q"); q.dispatchEvent(new Event("input")); }
+    }, function () {});
+  }
+
+  async function go(first) {
+    var r = parseHash(), mine = ++routing;
+    if (!first && r.id === current && r.query === currentQuery) { scrollToId(r.frag); return; }
+    var html;
+    try { html = await openObject(r.id); } catch (e) {
+      if (mine === routing) showRefusal(e.refused ? e.message : "This page could not be opened.");
+      return;
+    }
+    if (mine === routing) render(r, html, first);
+  }
+
+  /* search.js keeps its query in the address: inside the shell that is the route's query. */
+  history.replaceState = function (state, title, url) {
+    if (session && current && typeof url === "string" &&
+        (url.charAt(0) === "?" || url === location.pathname)) {
+      currentQuery = url.charAt(0) === "?" ? url.slice(1) : "";
+      url = "#/" + (current === home() ? "" : current) + (currentQuery ? "?" + currentQuery : "");
+    }
+    return realReplace(state, title, url);
+  };
+
+  function wire() {
+    if (wired) return;
+    wired = true;
+    window.addEventListener("hashchange", function () { go(false); });
+    document.addEventListener("click", function (event) {
+      if (!session || event.defaultPrevented || event.button !== 0) return;
+      if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+      var a = event.target.closest && event.target.closest("a[href]");
+      if (!a) return;
+      var raw = a.getAttribute("href");
+      if (raw.charAt(0) === "#" && raw.charAt(1) !== "/") {
+        event.preventDefault();
+        scrollToId(raw.slice(1));
+        return;
+      }
+      if (raw.indexOf("#/") === 0) return;  /* already a route */
+      var to = current && route(raw, virtualUrl(current));
+      if (to) { event.preventDefault(); location.hash = to; }
+    });
+    document.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (!session || event.defaultPrevented || form.id === "journal-unlock") return;
+      var to = current && route(form.getAttribute("action") || "", virtualUrl(current));
+      if (!to) return;
+      event.preventDefault();
+      var query = new URLSearchParams(new FormData(form)).toString();
+      location.hash = "#/" + to.slice(2).split(/[?#]/)[0] + (query ? "?" + query : "");
+    });
+  }
+
+  function lockNow() {
+    session = null;
+    forgetDevice().then(function () {
+      realReplace(null, "", location.pathname);
+      location.reload();
+    });
+  }
+
+  /* --- unlocking ------------------------------------------------------------------------- */
+
+  function when(ms) { return new Date(ms).toISOString().slice(0, 16).replace("T", " ") + " UTC"; }
+
+  /* The newest publish this browser has opened here: a number, not a secret. */
+  function checkNewest(n) {
+    var k = NEWEST + folder, seen = 0;
+    try { seen = parseInt(localStorage.getItem(k) || "0", 10) || 0; } catch (e) { /* disabled */ }
+    if (typeof n !== "number") return;
+    if (n < seen) {
+      notice = "Warning: this is an older copy of the journal (published " + when(n) + ") than " +
+        "one this browser has opened here before (published " + when(seen) + "). The host may " +
+        "be serving an old version; what you read may be out of date.";
+    } else {
+      try { localStorage.setItem(k, String(n)); } catch (e) { /* disabled */ }
+    }
+  }
+
+  function rememberWarning() {
+    var el = document.getElementById("journal-remember-warning"), text = "";
+    if (location.protocol === "file:") {
+      text = "Warning: this journal was opened from a file. A remembered key would be " +
+        "readable by every file this browser opens from this computer.";
+    } else if (folder !== "/") {
+      text = "Warning: this journal sits at " + folder + " on " + location.host + ", not at the " +
+        "root of an address of its own. Every other page served from " + location.host +
+        " (other projects of the same account, for example) shares this browser's storage " +
+        "and could use a remembered key. Leave this unticked, or move the journal to a " +
+        "domain of its own.";
+    }
+    if (el && text) { el.textContent = text; el.hidden = false; }
+  }
+
+  async function begin(key, ring, sealed) {
+    var build = unb64(ring.build), manifest;
+    try { manifest = await openManifest(key, build, sealed); } catch (e) { return false; }
+    session = { key: key, build: build, manifest: manifest };
+    checkNewest(manifest.publish);
+    wire();
+    await go(true);
+    return true;
+  }
+
   async function start() {
-    var payloadEl = document.getElementById("journal-payload");
-    if (!payloadEl) { wireLock(); return; }  /* an opened page */
-    var ring = JSON.parse(document.getElementById("journal-keyring").textContent);
-    var form = document.getElementById("journal-unlock");
-    var message = document.getElementById("journal-message");
+    var ringEl = document.getElementById("journal-keyring");
+    var manifestEl = document.getElementById("journal-manifest");
+    if (!ringEl || !manifestEl) return;
     if (!window.isSecureContext || !window.crypto || !crypto.subtle) {
       document.getElementById("journal-insecure").hidden = false;
       return;
     }
-    var id = objectId(), payload = payloadEl.textContent;
-    function damaged() {
-      form.hidden = true;
-      var p = document.getElementById("journal-insecure");
-      p.textContent = "This page could not be decrypted: it was altered, moved, or belongs " +
-        "to another publish of the journal.";
-      p.hidden = false;
-    }
-    var key = await storedKey(ring.build);
-    if (key) {
-      var state = { key: key, build: ring.build }, html;
-      try { html = await openObject(state, id, payload); } catch (e) { damaged(); return; }
-      show(state, html);
-      return;
-    }
+    var ring = JSON.parse(ringEl.textContent), sealed = unb64(manifestEl.textContent.trim());
+    var form = document.getElementById("journal-unlock");
+    var message = document.getElementById("journal-message");
+    var remembered = await rememberedKey(ring.build);
+    if (remembered && await begin(remembered, ring, sealed)) return;
+    rememberWarning();
     form.hidden = false;
     var input = document.getElementById("journal-passphrase");
     input.focus();
@@ -158,20 +409,21 @@
       var button = form.querySelector("button");
       button.disabled = true;
       message.textContent = "Unlocking…";
-      var raw = await contentKeyBytes(ring, input.value);
+      var key = await contentKey(ring, input.value);
       button.disabled = false;
-      if (!raw) {
+      if (!key) {
         message.textContent = "Wrong passphrase. Nothing was stored; try again.";
         input.select();
         return;
       }
-      var state = { key: await importKey(raw), build: ring.build }, html;
-      try { html = await openObject(state, id, payload); } catch (e) { damaged(); return; }
-      try { sessionStorage.setItem(PREFIX + ring.build, b64(raw)); } catch (e) { /* disabled */ }
-      if (document.getElementById("journal-remember").checked) {
-        await idb("readwrite", function (store) { return store.put(state.key, PREFIX + ring.build); });
+      var remember = document.getElementById("journal-remember").checked;
+      if (!(await begin(key, ring, sealed))) {
+        message.textContent = "The passphrase opened the keyring, but this copy of the journal " +
+          "could not be opened with it: its contents do not belong to this keyring (altered, " +
+          "or mixed from different publishes). Nothing was shown or stored.";
+        return;
       }
-      show(state, html);
+      if (remember) await idb("readwrite", function (store) { return store.put(key, PREFIX + ring.build); });
     });
   }
 
