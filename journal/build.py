@@ -38,7 +38,7 @@ from journal.load.journal import Journal, load_journal
 from journal.load.markdown import MARKDOWN_SETTINGS
 from journal.memo import CACHE_DIR, Memo, Stored, store_object
 from journal.pages import SiteOptions, site_pages
-from journal.pages.page import page_key
+from journal.pages.page import fingerprint, page_key
 from journal.render import Linker, Renderer, make_env, render_many, template_dirs, templates_digest
 from journal.write import SiteWriter, check_target, clean_scratch, scratch_folder
 
@@ -277,12 +277,14 @@ def _build(root: Path, out: Path, options: Options, memo: Memo, started: float) 
         return BuildResult(last["entries"], last["files"], 0, elapsed, warnings, skipped=True)
 
     full, site, pages = make_pages(root, options, memo, sources)
-    renderer = Renderer(make_env(dirs), site.common(), None)
+    common = site.common()
+    renderer = Renderer(make_env(dirs), common, None)
+    pkey = fingerprint(gkey, common)  # what every page receives besides its own context
     writer = SiteWriter(out, scratch_folder(out, cache))
     try:
         todo, keys = [], []
         for page in pages:
-            key = page_key(gkey, page)
+            key = page_key(pkey, page)
             found = memo.page(key)
             if found is not None:
                 writer.link(page.path, found)
