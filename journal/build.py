@@ -278,7 +278,11 @@ def _build(root: Path, out: Path, options: Options, memo: Memo, started: float) 
 
     full, site, pages = make_pages(root, options, memo, sources)
     common = site.common()
-    renderer = Renderer(make_env(dirs), common, None)
+    compiled = None
+    if cache is not None:
+        compiled = cache / "templates"
+        compiled.mkdir(exist_ok=True)
+    renderer = Renderer(make_env(dirs, compiled), common, None)
     pkey = fingerprint(gkey, common)  # what every page receives besides its own context
     writer = SiteWriter(out, scratch_folder(out, cache))
     try:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import pickle
 from collections.abc import Callable
@@ -27,7 +28,7 @@ from pathlib import Path
 from journal.load.entry import Parsed
 
 CACHE_DIR = ".journal-cache"
-_FORMAT = "evidence-journal memo 5"
+_FORMAT = "evidence-journal memo 6"
 
 
 def digest(data: bytes) -> str:
@@ -45,35 +46,70 @@ class Stored:
 
 class Memo:
     """Parse results by file content and page bytes by page key; persisted under `folder`
-    (None: kept in memory only, objects not written)."""
+    (None: kept in memory only, objects not written).
+
+    On disk: `site.json`, the last build's record (small: a build with nothing changed
+    reads only this); `parsed.log`, parse results appended one pickle record at a time
+    (a save after one edit appends one record; compacted when mostly garbage);
+    `pages.pickle`, page key -> object."""
 
     def __init__(self, folder: Path | None = None, parse_key: str = ""):
         self.folder = folder
         self.parse_key = parse_key
-        self.parsed: dict[str, Parsed] = {}
-        self.pages: dict[str, Stored] = {}
-        self.site: dict | None = None  # the last build: its inputs' key and its output
+        self._parsed: dict[str, Parsed] | None = None if folder else {}
+        self._pages: dict[str, Stored] | None = None if folder else {}
+        self._logged: set[str] = set()  # parse keys already in parsed.log
+        self._log_records = 0
         self._used_parsed: set[str] = set()
         self._used_pages: set[str] = set()
+        self.site: dict | None = None  # the last build: its inputs' key and its output
         self.dirty = False
         if folder is not None:
-            self._load()
+            self.site = self._read_site()
 
     # --- persistence ---------------------------------------------------------------------
 
-    def _load(self) -> None:
-        """Anything unreadable, corrupt or of another format is ignored, never trusted."""
+    def _read_site(self) -> dict | None:
         try:
-            with open(self.folder / "memo.pickle", "rb") as fh:  # type: ignore[operator]
-                data = pickle.load(fh)
-            if not isinstance(data, dict) or data.get("format") != _FORMAT:
-                return
-            if data.get("parse_key") == self.parse_key:
-                self.parsed = dict(data["parsed"])
-            self.pages = dict(data["pages"])
-            self.site = data.get("site")
-        except Exception:  # noqa: BLE001 - any damage means: start empty
-            self.parsed, self.pages, self.site = {}, {}, None
+            data = json.loads((self.folder / "site.json").read_text(encoding="utf-8"))  # type: ignore[operator]
+            return data if isinstance(data, dict) and data.get("format") == _FORMAT else None
+        except (OSError, ValueError):
+            return None
+
+    @property
+    def parsed(self) -> dict[str, Parsed]:
+        """Loaded when first needed: a build with nothing changed never reads it."""
+        if self._parsed is None:
+            self._parsed = {}
+            try:
+                with open(self.folder / "parsed.log", "rb") as fh:  # type: ignore[operator]
+                    if pickle.load(fh) != (_FORMAT, self.parse_key):
+                        raise ValueError("another format or parse key")
+                    while True:
+                        try:
+                            key, parsed = pickle.load(fh)
+                        except EOFError:
+                            break
+                        if isinstance(parsed, Parsed):
+                            self._parsed[key] = parsed
+                            self._log_records += 1
+            except Exception:  # noqa: BLE001 - any damage: what was read stays, rest is redone
+                self._log_records = 1 << 60  # and the log is written afresh on save
+            self._logged = set(self._parsed)
+        return self._parsed
+
+    @property
+    def pages(self) -> dict[str, Stored]:
+        if self._pages is None:
+            self._pages = {}
+            try:
+                with open(self.folder / "pages.pickle", "rb") as fh:  # type: ignore[operator]
+                    fmt, pages = pickle.load(fh)
+                if fmt == _FORMAT and isinstance(pages, dict):
+                    self._pages = pages
+            except Exception:  # noqa: BLE001 - any damage means: render again
+                pass
+        return self._pages
 
     def prepare(self) -> None:
         """Make the folder (with its .gitignore) before a build writes objects into it."""
@@ -90,8 +126,8 @@ class Memo:
 
     def finish(self) -> None:
         """After a build: keep only what it used, so the memo never outgrows the journal."""
-        self.parsed = {k: v for k, v in self.parsed.items() if k in self._used_parsed}
-        self.pages = {k: v for k, v in self.pages.items() if k in self._used_pages}
+        self._parsed = {k: v for k, v in self.parsed.items() if k in self._used_parsed}
+        self._pages = {k: v for k, v in self.pages.items() if k in self._used_pages}
         self._used_parsed, self._used_pages = set(), set()
         self.dirty = True
 
@@ -99,20 +135,36 @@ class Memo:
         """Write the memo down; objects no page refers to any more are removed."""
         if self.folder is None or not self.dirty:
             return
-        data = {
-            "format": _FORMAT,
-            "parse_key": self.parse_key,
-            "parsed": self.parsed,
-            "pages": self.pages,
-            "site": self.site,
-        }
-        path = self.folder / "memo.pickle"
-        tmp = path.with_name("memo.pickle.tmp")
-        with open(tmp, "wb") as fh:
-            pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+        parsed = self.parsed
+        log = self.folder / "parsed.log"
+        if self._log_records > 2 * len(parsed) + 100 or not log.exists():
+            self._rewrite_log(log, parsed)
+        else:
+            with open(log, "ab") as fh:
+                for key in parsed.keys() - self._logged:
+                    pickle.dump((key, parsed[key]), fh, protocol=pickle.HIGHEST_PROTOCOL)
+                    self._log_records += 1
+            self._logged |= parsed.keys()
+        self._replace(self.folder / "pages.pickle", pickle.dumps((_FORMAT, self.pages)))
+        site = json.dumps({**(self.site or {}), "format": _FORMAT}).encode()
+        self._replace(self.folder / "site.json", site)
         self.dirty = False
         self._collect_garbage()
+
+    def _rewrite_log(self, log: Path, parsed: dict[str, Parsed]) -> None:
+        tmp = log.with_name("parsed.log.tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump((_FORMAT, self.parse_key), fh)
+            for key, value in parsed.items():
+                pickle.dump((key, value), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, log)
+        self._logged, self._log_records = set(parsed), len(parsed)
+
+    @staticmethod
+    def _replace(path: Path, data: bytes) -> None:
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
 
     def _collect_garbage(self) -> None:
         keep = {s.digest for s in self.pages.values()}

@@ -59,8 +59,10 @@ def templates_digest(dirs: Sequence[Path]) -> str:
     return h.hexdigest()
 
 
-def make_env(dirs: Sequence[Path] | Path) -> jinja2.Environment:
-    """User templates override defaults file by file; `default/x.html` reaches the original."""
+def make_env(dirs: Sequence[Path] | Path, compiled: Path | None = None) -> jinja2.Environment:
+    """User templates override defaults file by file; `default/x.html` reaches the original.
+    `compiled`: a folder for Jinja's own cache of compiled templates, which it keys by
+    each template's source, so it cannot be stale."""
     if isinstance(dirs, Path):  # a journal's root
         dirs = template_dirs(dirs)
     loader = jinja2.ChoiceLoader(
@@ -77,6 +79,7 @@ def make_env(dirs: Sequence[Path] | Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
     )
     env.filters["longdate"] = lambda d: f"{d:%A} {d.day} {d:%B %Y}"
     env.filters["shortdate"] = lambda d: f"{d.day} {d:%b %Y}"
