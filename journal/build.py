@@ -321,26 +321,3 @@ def _build(root: Path, out: Path, options: Options, memo: Memo, started: float) 
     memo.finish()
     elapsed = time.perf_counter() - started
     return BuildResult(len(site.journal.entries), writer.count, len(todo), elapsed, full.warnings)
-
-
-# --- for journal/publish until it calls site_files itself ---------------------------------------
-
-
-@dataclass(frozen=True)
-class _Rendered:
-    journal: Journal
-    pages: dict[str, bytes]
-
-
-def render_journal(
-    root: Path,
-    options: Options,
-    cache: object = None,
-    *,
-    linker: Linker | None = None,
-    assets: dict[str, bytes] | None = None,
-) -> _Rendered:
-    """Compatibility with the publish code: site_files, with `assets` laid over the pages."""
-    shown, files = site_files(root, options, linker)
-    files = {p: d for p, d in files.items() if not p.startswith("assets/")} | (assets or {})
-    return _Rendered(shown, files)

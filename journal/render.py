@@ -207,10 +207,3 @@ def render_many(
                 yield from chunk
     finally:
         _FORKED = None
-
-
-def collect_assets(root: Path, static: bool = True) -> dict[str, bytes]:
-    """Temporary, for journal/publish: the asset pages as {path: bytes}."""
-    from journal.pages.assets import asset_pages
-
-    return {p.path: p.context["data"] for p in asset_pages(template_dirs(root), root, static)}

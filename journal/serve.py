@@ -379,9 +379,10 @@ class PreviewServer:
             self.watcher.stop()
         with contextlib.suppress(OSError):
             self.preview.memo.save()
-        self.httpd.shutdown()
+        if self.thread.is_alive():
+            self.httpd.shutdown()
+            self.thread.join(timeout=5)
         self.httpd.server_close()
-        self.thread.join(timeout=5)
 
 
 def serve(
@@ -405,11 +406,11 @@ def serve(
         server = PreviewServer(root, out, host=host, port=port, options=options, poll=poll)
     except OSError as exc:
         raise JournalError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-    server.start()
-    print(f"Serving {server.out} at {server.url} — Ctrl-C to stop.", flush=True)
-    if open_browser:
-        webbrowser.open(server.url)
-    try:
+    try:  # from here on, Ctrl-C at any moment stops cleanly
+        server.start()
+        print(f"Serving {server.out} at {server.url} — Ctrl-C to stop.", flush=True)
+        if open_browser:
+            webbrowser.open(server.url)
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:

@@ -157,8 +157,3 @@ def write_folder(out: Path, files: dict[str, bytes], scratch: Path | None = None
         writer.abort()
         raise
     return writer.count
-
-
-def write_site(files: dict[str, bytes], out: Path) -> tuple[int, int]:
-    """Temporary, for journal/publish: write_folder, as (written, removed)."""
-    return write_folder(out, files), 0

@@ -24,10 +24,13 @@ from pathlib import Path
 
 import jinja2
 
+from journal.build import Options, site_files
 from journal.errors import JournalError
+from journal.memo import CACHE_DIR
 from journal.pages.search_index import MAIN, data_payload, is_search_file
 from journal.publish.crypto import Keyring, SiteKeys, digest, unwrap
 from journal.publish.state import PublishState
+from journal.write import check_target, scratch_folder, write_folder
 
 SHELL = "index.html"
 SHELL_TEMPLATE = "locked.html"
@@ -47,38 +50,28 @@ NOT_FOUND = b"""<!DOCTYPE html>
 class PublishResult:
     entries: int
     files: int
-    written: int
-    removed: int
     sequence: int = 0
 
     def summary(self, out: Path, encrypted: bool) -> str:
         what = "encrypted" if encrypted else "UNENCRYPTED"
-        number = f", publish number {self.sequence}" if self.sequence else ""
-        return (
-            f"Published {self.entries} entries as {self.files} {what} files in {out} "
-            f"({self.written} written, {self.removed} removed{number})."
-        )
+        number = f" (publish number {self.sequence})" if self.sequence else ""
+        return f"Published {self.entries} entries as {self.files} {what} files in {out}{number}."
 
 
 # --- the two calls into the build core ---------------------------------------------------------
 
 
-def _render(root: Path, options: object, linker: Callable[[str], str] | None) -> tuple[int, dict]:
-    """(entries shown, logical path -> bytes): every page, search file and theme asset."""
-    from journal.build import render_journal
-    from journal.render import collect_assets
-
-    assets = collect_assets(root, static=not getattr(options, "encrypted", False))
-    rendered = render_journal(root, options, linker=linker, assets=assets)  # type: ignore[arg-type]
-    return len(rendered.journal.entries), dict(rendered.pages)
+def _render(root: Path, options: Options, linker: Callable[[str], str] | None) -> tuple[int, dict]:
+    """(entries shown, logical path -> bytes): every page, search file and theme asset
+    (and, only when not encrypted, the static/ folder)."""
+    shown, files = site_files(root, options, linker)
+    return len(shown.entries), files
 
 
-def _write(out: Path, files: dict[str, bytes], root: Path) -> tuple[int, int]:
-    """Refuse folders whose loss would hurt, then sync `out` to `files`: (written, removed)."""
-    from journal.write import check_target, write_site
-
-    check_target(out, root)
-    return write_site(files, out)
+def _write(out: Path, files: dict[str, bytes], root: Path) -> int:
+    """Refuse folders whose loss would hurt, then replace `out` with `files`, atomically."""
+    check_target(out, root, root / CACHE_DIR)
+    return write_folder(out, files, scratch_folder(out, root / CACHE_DIR))
 
 
 # --- sealing -----------------------------------------------------------------------------------
@@ -167,12 +160,9 @@ def publish(
 ) -> PublishResult:
     """Encrypted unless `ring` is None (then `--public`: the plain site, minus private and
     drafts). A wrong passphrase raises before anything is written."""
-    from journal.build import Options
-
     if ring is None:
         count, pages = _render(root, Options(private=False, today=today), None)
-        written, removed = _write(out, pages, root)
-        return PublishResult(count, len(pages), written, removed)
+        return PublishResult(count, _write(out, pages, root))
     if passphrase is None:
         raise JournalError("publishing encrypted needs the passphrase")
     keys = SiteKeys.derive(unwrap(ring, passphrase), ring.build)
@@ -196,9 +186,9 @@ def publish(
     files["robots.txt"] = ROBOTS
     files["404.html"] = NOT_FOUND
     files[".nojekyll"] = b""
-    written, removed = _write(out, files, root)
+    _write(out, files, root)
     state.save(root)
-    return PublishResult(count, len(files), written, removed, state.sequence)
+    return PublishResult(count, len(files), state.sequence)
 
 
 _OBJECT = re.compile(rb'^journalSealedObject\("([0-9a-f]{24})","([A-Za-z0-9+/=]*)"\);\n$')
