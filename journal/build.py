@@ -24,23 +24,22 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
-
-import jinja2
-import markdown_it
-import mdit_py_plugins
-import yaml
+from typing import TYPE_CHECKING
 
 from journal import __version__
-from journal.analyse import analyse
 from journal.errors import JournalError, Problem
+from journal.load import MARKDOWN_SETTINGS
 from journal.load.files import Sources, read_regular, read_sources
-from journal.load.journal import Journal, load_journal
-from journal.load.markdown import MARKDOWN_SETTINGS
 from journal.memo import CACHE_DIR, Memo, Stored, store_object
-from journal.pages import SiteOptions, site_pages
-from journal.pages.page import fingerprint, page_key
-from journal.render import Linker, Renderer, make_env, render_many, template_dirs, templates_digest
+from journal.theme import template_dirs, templates_digest
 from journal.write import SiteWriter, check_target, clean_scratch, scratch_folder
+
+if TYPE_CHECKING:
+    from journal.load.journal import Journal
+    from journal.render import Linker
+
+# The stages below the memo are imported when a build goes ahead (see _stages): a build
+# with nothing changed is done before Jinja, markdown-it or the analytics are loaded.
 
 _CODE = Path(__file__).resolve().parent
 
@@ -87,6 +86,13 @@ def _code_digest() -> str:
     return h.hexdigest()
 
 
+def library_version(distribution: str) -> str:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return "-"
+
+
 def parse_key() -> str:
     """What parsing an entry depends on besides the file: this code and its libraries."""
     return "|".join(
@@ -94,10 +100,7 @@ def parse_key() -> str:
             __version__,
             _code_digest(),
             MARKDOWN_SETTINGS,
-            markdown_it.__version__,
-            mdit_py_plugins.__version__,
-            yaml.__version__,
-            str(getattr(yaml, "__with_libyaml__", False)),
+            *(library_version(d) for d in ("markdown-it-py", "mdit-py-plugins", "PyYAML")),
         ]
     )
 
@@ -123,8 +126,8 @@ def global_key(
         config_bytes = b""
     parts = [
         parse_key(),
-        jinja2.__version__,
-        importlib.metadata.version("markupsafe"),
+        library_version("Jinja2"),
+        library_version("MarkupSafe"),
         sys.version,
         repr(options),
         today.isoformat(),
@@ -179,6 +182,10 @@ def make_pages(
     sources: Sources | None = None,
 ):  # noqa: ANN201 - (Journal, Site, list[Page])
     """Load, analyse and list the pages; raises ProblemsError before anything is written."""
+    from journal.analyse import analyse
+    from journal.load.journal import load_journal
+    from journal.pages import SiteOptions, site_pages
+
     today = options.today or date.today()
     full = load_journal(root, memo, sources)
     shown = full.select(drafts=options.drafts or options.preview, private=options.private)
@@ -196,6 +203,8 @@ def site_files(
     root: Path, options: Options, linker: Linker | None = None
 ) -> tuple[Journal, dict[str, bytes]]:
     """Every file of the site in memory at its logical path (for publish)."""
+    from journal.render import Renderer, make_env, render_many
+
     full, site, pages = make_pages(root, options)
     renderer = Renderer(make_env(template_dirs(root)), site.common(), linker)
     files = dict(zip((p.path for p in pages), render_many(renderer, pages, _bytes), strict=True))
@@ -250,7 +259,7 @@ def build(
     check_target(out, root, cache)
     try:
         with build_lock(cache or root / CACHE_DIR) if cache else contextlib.nullcontext():
-            result = _build(root, out, options, memo, started)
+            result = _build(root, out, options, memo, started, preview=not persist)
             if persist:
                 memo.save()
             return result
@@ -261,7 +270,11 @@ def build(
         ) from None
 
 
-def _build(root: Path, out: Path, options: Options, memo: Memo, started: float) -> BuildResult:
+def _build(
+    root: Path, out: Path, options: Options, memo: Memo, started: float, preview: bool
+) -> BuildResult:
+    """`preview`: the memo lives in a running preview, whose watcher only calls when
+    something changed; its output is not stamped, and the old site is removed in a thread."""
     cache = memo.folder
     clean_scratch(out, cache)
     today = options.today or date.today()
@@ -270,11 +283,14 @@ def _build(root: Path, out: Path, options: Options, memo: Memo, started: float) 
     sources = read_sources(root)
     skey = sources_key(gkey, sources, out)
     last = memo.site
-    if last and last["key"] == skey and last["stamp"] == outputs_stamp(out):
+    if not preview and last and last["key"] == skey and last["stamp"] == outputs_stamp(out):
         memo.keep_all()
         warnings = tuple(Problem(**p) for p in last["warnings"])
         elapsed = time.perf_counter() - started
         return BuildResult(last["entries"], last["files"], 0, elapsed, warnings, skipped=True)
+
+    from journal.pages.page import fingerprint, page_key
+    from journal.render import Renderer, make_env, render_many
 
     full, site, pages = make_pages(root, options, memo, sources)
     common = site.common()
@@ -307,17 +323,21 @@ def _build(root: Path, out: Path, options: Options, memo: Memo, started: float) 
                 writer.link(page.path, memo.object_path(kept.digest))
             else:
                 writer.put(page.path, kept)  # type: ignore[arg-type]
-        writer.commit()
+        writer.commit(background=preview)
     except BaseException:
         writer.abort()
         raise
-    memo.site = {
-        "key": skey,
-        "stamp": outputs_stamp(out),
-        "entries": len(site.journal.entries),
-        "files": writer.count,
-        "warnings": [asdict(p) for p in full.warnings],
-    }
+    memo.site = (
+        None
+        if preview
+        else {
+            "key": skey,
+            "stamp": outputs_stamp(out),
+            "entries": len(site.journal.entries),
+            "files": writer.count,
+            "warnings": [asdict(p) for p in full.warnings],
+        }
+    )
     memo.finish()
     elapsed = time.perf_counter() - started
     return BuildResult(len(site.journal.entries), writer.count, len(todo), elapsed, full.warnings)

@@ -24,8 +24,10 @@ import pickle
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from journal.load.entry import Parsed
+if TYPE_CHECKING:
+    from journal.load.entry import Parsed
 
 CACHE_DIR = ".journal-cache"
 _FORMAT = "evidence-journal memo 6"
@@ -72,7 +74,8 @@ class Memo:
     def _read_site(self) -> dict | None:
         try:
             data = json.loads((self.folder / "site.json").read_text(encoding="utf-8"))  # type: ignore[operator]
-            return data if isinstance(data, dict) and data.get("format") == _FORMAT else None
+            ok = isinstance(data, dict) and data.get("format") == _FORMAT and "key" in data
+            return data if ok else None
         except (OSError, ValueError):
             return None
 
@@ -80,6 +83,8 @@ class Memo:
     def parsed(self) -> dict[str, Parsed]:
         """Loaded when first needed: a build with nothing changed never reads it."""
         if self._parsed is None:
+            from journal.load.entry import Parsed
+
             self._parsed = {}
             try:
                 with open(self.folder / "parsed.log", "rb") as fh:  # type: ignore[operator]

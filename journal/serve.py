@@ -12,6 +12,7 @@ import contextlib
 import json
 import mimetypes
 import os
+import sys
 import threading
 import time
 import webbrowser
@@ -24,7 +25,7 @@ from urllib.parse import unquote, urlsplit
 from journal.build import Options, build, open_memo
 from journal.errors import JournalError, report
 from journal.memo import CACHE_DIR
-from journal.render import template_dirs
+from journal.theme import template_dirs
 from journal.write import check_target
 
 EVENTS_PATH = "/__journal/events"
@@ -261,18 +262,63 @@ class Watcher:
         self.thread.join(timeout=5)
 
 
-def make_handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
+REQUEST_TIMEOUT = 5.0  # seconds an idle or half-sent connection is kept
+BACKLOG = 128  # a browser opens many connections at once
+
+
+def host_name(header: str | None) -> str | None:
+    """`Host: [::1]:8000` -> `[::1]`, `Localhost:8000` -> `localhost`; None if malformed."""
+    if not header:
+        return None
+    header = header.strip().lower()
+    if header.startswith("["):
+        end = header.find("]")
+        return header[: end + 1] if end > 0 else None
+    name, _, port = header.partition(":")
+    if port and not port.isdigit():
+        return None
+    return name or None
+
+
+def allowed_hosts(host: str) -> set[str]:
+    """The loopback names, any port, and the address given with --host. Anything else is a
+    web page that re-bound its own name to this machine (DNS rebinding)."""
+    given = host.lower()
+    return {"127.0.0.1", "localhost", "[::1]", f"[{given}]" if ":" in given else given}
+
+
+def make_handler(preview: Preview, hosts: set[str]) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "EvidenceJournalPreview"
         protocol_version = "HTTP/1.1"
+        timeout = REQUEST_TIMEOUT
 
         def log_message(self, format: str, *args: object) -> None:  # noqa: A002
             pass  # the terminal is for build reports
 
+        def _host_ok(self) -> bool:
+            name = host_name(self.headers.get("Host"))
+            if name in hosts:
+                return True
+            text = (
+                f"403 Forbidden: this preview answers only requests for {', '.join(sorted(hosts))}"
+                f" (Host: {self.headers.get('Host')!s:.80} was refused; see journal serve --host)\n"
+            ).encode()
+            self.send_response(HTTPStatus.FORBIDDEN)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(text)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(text)
+            return False
+
         def do_HEAD(self) -> None:  # noqa: N802
-            self._serve(body=False)
+            if self._host_ok():
+                self._serve(body=False)
 
         def do_GET(self) -> None:  # noqa: N802
+            if not self._host_ok():
+                return
             if urlsplit(self.path).path == EVENTS_PATH:
                 self._events()
             else:
@@ -335,6 +381,18 @@ def make_handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = BACKLOG
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that went away (or timed out) mid-request is not worth a traceback."""
+        exc = sys.exc_info()[1]
+        if isinstance(exc, OSError | TimeoutError):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
 class PreviewServer:
     """The whole preview, startable on port 0 in tests and stoppable cleanly."""
 
@@ -351,8 +409,7 @@ class PreviewServer:
         self.out = out or root / "site"
         check_target(self.out, root)
         self.preview = Preview(root, self.out, options or Options())
-        self.httpd = ThreadingHTTPServer((host, port), make_handler(self.preview))
-        self.httpd.daemon_threads = True
+        self.httpd = _Server((host, port), make_handler(self.preview, allowed_hosts(host)))
         self.poll = poll
         self.watcher: Watcher | None = None
         self.thread = threading.Thread(

@@ -16,6 +16,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 from journal.errors import JournalError
@@ -127,19 +128,27 @@ class SiteWriter:
             shutil.copyfile(source, path)
         self.count += 1
 
-    def commit(self) -> None:
+    def commit(self, background: bool = False) -> None:
+        """Swap the new site in; the old one is removed (in a thread when `background`:
+        the preview's reload need not wait for it; a next build removes what is left)."""
         self.put(MARKER, MARKER_TEXT)
         self.count -= 1
         out = self.out
+        old: Path | None = None
         if not out.exists():
             out.parent.mkdir(parents=True, exist_ok=True)
             os.rename(self.tmp, out)
         elif _exchange(self.tmp, out):
-            shutil.rmtree(self.tmp, ignore_errors=True)  # the old site, now at tmp
+            old = self.tmp  # the old site, now at tmp
         else:  # no atomic swap here: the old site is out of place for a moment
             old = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=self.tmp.parent))
             os.rename(out, old / "old")
             os.rename(self.tmp, out)
+        if old is None:
+            return
+        if background:
+            threading.Thread(target=shutil.rmtree, args=(old, True), daemon=True).start()
+        else:
             shutil.rmtree(old, ignore_errors=True)
 
     def abort(self) -> None:

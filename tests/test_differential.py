@@ -10,6 +10,7 @@ way, through a real server and its watcher.
 
 from __future__ import annotations
 
+import importlib.metadata
 import pickle
 import shutil
 import time
@@ -276,7 +277,12 @@ def test_a_dependency_upgrade_is_noticed(tmp_path, monkeypatch):
     def render(self, tokens, opts, env):  # noqa: ANN001
         return original(self, tokens, opts, env) + "<!-- markdown-it 99 -->\n"
 
-    monkeypatch.setattr(markdown_it, "__version__", "99.0.0")
+    real_version = importlib.metadata.version
+
+    def version(distribution: str) -> str:
+        return "99.0.0" if distribution == "markdown-it-py" else real_version(distribution)
+
+    monkeypatch.setattr(importlib.metadata, "version", version)
     monkeypatch.setattr(markdown_it.renderer.RendererHTML, "render", render)
     assert_warm_equals_cold(root, tmp_path, options)
     assert b"markdown-it 99" in (root / "site" / "entries" / "2026-09-05-5k.html").read_bytes()
@@ -385,3 +391,39 @@ def test_forked_workers_give_the_same_site_as_one_process(tmp_path, monkeypatch,
     build(root, tmp_path / "parallel", options)
     assert calls, "the parallel path was not taken"
     assert tree(tmp_path / "parallel") == tree(tmp_path / "serial")
+
+
+KEYS_SCRIPT = """
+import json, sys
+from datetime import date
+from pathlib import Path
+from journal.build import Options, make_pages
+from journal.pages.page import fingerprint, page_key
+full, site, pages = make_pages(Path(sys.argv[1]), Options(today=date(2026, 11, 22)))
+common = fingerprint("global", site.common())
+print(json.dumps({p.path: page_key(common, p) for p in pages}))
+"""
+
+
+def test_page_keys_are_the_same_in_every_process(tmp_path):
+    """Keys must not depend on a process's hash seed (set order, say): else every build in
+    a new process would render every page again. The sample journal has rest days."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parent.parent
+    runs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-c", KEYS_SCRIPT, str(repo)],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        )
+        runs.append(json.loads(done.stdout))
+    assert len(runs[0]) > 100
+    assert [p for p in runs[0] if runs[0][p] != runs[1].get(p)] == []

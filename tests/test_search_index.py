@@ -18,7 +18,7 @@ from journal.render import Renderer
 
 
 def make(n: int, title: str, text: str, kind: str = "win", **kw) -> FullEntry:
-    words = tuple(sorted(set(WORD.findall(text.lower()))))
+    words = " ".join(sorted(set(WORD.findall(text.lower()))))
     return FullEntry.of(_meta(n, title, kind, **kw), Body("", text, words))
 
 
@@ -58,7 +58,7 @@ def index_of(entries):
 
 
 def _words(text):
-    return tuple(sorted(set(WORD.findall(text.lower()))))
+    return " ".join(sorted(set(WORD.findall(text.lower()))))
 
 
 def payload(files, path):

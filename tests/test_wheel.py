@@ -58,7 +58,7 @@ def test_wheel_installs_and_builds_outside_the_repo(tmp_path):
     where = run(
         str(bin_dir / "python"),
         "-c",
-        "from journal.render import default_templates; print(default_templates())",
+        "from journal.theme import default_templates; print(default_templates())",
         cwd=away,
     )
     assert "site-packages" in where and str(REPO) not in where

@@ -98,7 +98,7 @@ class Body:
 
     html: str
     text: str  # plain text, for search, snippets and the feed
-    words: tuple[str, ...]  # distinct lower-case words of `text`, for the search index
+    words: str  # distinct lower-case words of `text`, space-separated: one small string
     key: str = ""
 
     def __post_init__(self) -> None:
@@ -412,7 +412,7 @@ def parse_entry(relpath: str, data: bytes) -> Parsed:
         extra=extra,
         lines=lines,
     )
-    words = tuple(sorted(set(WORD.findall(rendered.text.lower()))))
+    words = " ".join(sorted(set(WORD.findall(rendered.text.lower()))))
     return check.done(entry, Body(rendered.html, rendered.text, words))
 
 

@@ -50,15 +50,17 @@ def read_regular(path: str, limit: int) -> bytes:
             raise IsADirectoryError(kind)
         if st.st_size > limit:
             raise OverflowError(f"{st.st_size:,} bytes, over the limit of {limit:,}")
-        chunks = []
-        left = limit + 1
-        while left > 0:
-            chunk = os.read(fd, min(left, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            left -= len(chunk)
-        data = b"".join(chunks)
+        data = os.read(fd, st.st_size + 1)  # one read for a file that is as its stat says
+        if len(data) > st.st_size:  # growing while read: take it in parts, to the limit
+            chunks = [data]
+            left = limit + 1 - len(data)
+            while left > 0:
+                chunk = os.read(fd, min(left, 1 << 20))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                left -= len(chunk)
+            data = b"".join(chunks)
         if len(data) > limit:
             raise OverflowError(f"over the limit of {limit:,} bytes")
         return data

@@ -9,8 +9,7 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
-# Part of the entry cache key: change it whenever the rendering below changes.
-MARKDOWN_SETTINGS = "commonmark+table+strikethrough+footnote+tasklists/1"
+from journal.load import MARKDOWN_SETTINGS  # noqa: F401 - where it used to be
 
 
 @cache

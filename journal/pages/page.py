@@ -36,6 +36,11 @@ class _Fingerprinter(pickle.Pickler):
             return ("F", obj.key, obj.body_key)
         if kind is Entry:
             return ("E", obj.key)
+        if kind is frozenset or kind is set:  # iteration order varies by process
+            try:
+                return ("S", tuple(sorted(obj)))
+            except TypeError:
+                return ("S", tuple(sorted(obj, key=repr)))
         return None
 
 
@@ -43,7 +48,7 @@ def fingerprint(*parts: Any) -> str:
     """A digest of everything given; equal digests mean equal inputs.
 
     No pickle memo: with it, equal values pickle differently when one shares string
-    objects and the other does not. Contexts hold no sets (their order varies by process).
+    objects and the other does not. Sets are written sorted: their order varies by process.
     """
     buffer = io.BytesIO()
     pickler = _Fingerprinter(buffer, protocol=pickle.HIGHEST_PROTOCOL)

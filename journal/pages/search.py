@@ -21,9 +21,9 @@ Link = Callable[[str], str]  # a site path -> its link from the search page
 def search_pages(site: Site) -> list[Page]:
     entries, bodies = site.entries, site.journal.bodies
     names = {d.slug: d.name for d in site.domains}
-    terms = [si.entry_terms(e, bodies[e.id].words, names.get(e.domain, "")) for e in entries]
-    k = si.key_length(sum(len(t) for t in terms))
-    shards = si.shards(terms, k)
+    index, postings = si.invert(entries, lambda e: bodies[e.id].words, names)
+    k = si.key_length(postings)
+    shards = si.shards(index, k)
     chunks = -(-len(entries) // si.CHUNK)
     pages = [Page(SEARCH_PAGE, "search.html", {"domains": site.domains})]
     pages.append(

@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import re
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from journal.load.entry import Entry, FullEntry
 
@@ -50,10 +50,10 @@ def is_search_file(path: str) -> bool:
     return path == MAIN or path.startswith("search/")
 
 
-def entry_terms(e: Entry, words: tuple[str, ...], domain_name: str) -> dict[str, int]:
+def entry_terms(e: Entry, words: str, domain_name: str) -> dict[str, int]:
     """word -> score for one entry: the sum of the weights of the fields holding it.
     `words` are the body's distinct lower-case words (made once, when the entry is parsed)."""
-    terms: dict[str, int] = dict.fromkeys(words, WEIGHTS["text"])
+    terms: dict[str, int] = dict.fromkeys(words.split(), WEIGHTS["text"])
     fields = (
         ("title", e.title),
         ("lesson", e.lesson or ""),
@@ -84,20 +84,37 @@ def _dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def shards(terms: Sequence[dict[str, int]], k: int) -> dict[str, dict[str, array]]:
-    """shard key -> word -> postings [entry number, score, ...], entries numbered in order."""
-    found: dict[str, dict[str, array]] = {}
-    for n, entry_terms_ in enumerate(terms):
-        for word, score in entry_terms_.items():
-            shard = found.get(word[:k])
-            if shard is None:
-                shard = found[word[:k]] = {}
-            postings = shard.get(word)
+def invert(
+    entries: Sequence[Entry], words_of: Callable[[Entry], str], names: dict[str, str]
+) -> tuple[dict[str, list[int]], int]:
+    """word -> postings [entry number, score, ...] over `entries` (numbered in order), and
+    how many postings there are. Each entry's terms are made, added and dropped in turn,
+    so the terms of every entry are never held at once. (Scores stay under 255.)"""
+    index: dict[str, list[int]] = {}
+    get = index.get
+    count = 0
+    for n, e in enumerate(entries):
+        terms = entry_terms(e, words_of(e), names.get(e.domain, ""))
+        count += len(terms)
+        for word, score in terms.items():
+            postings = get(word)
             if postings is None:
-                postings = shard[word] = array("i")
-            postings.append(n)
-            postings.append(min(score, 255))
-    return dict(sorted(found.items()))
+                index[word] = [n, score]
+            else:
+                postings += (n, score)
+    return index, count
+
+
+def shards(index: dict[str, list[int]], k: int) -> dict[str, dict[str, array]]:
+    """shard key (a word's first k characters) -> word -> postings, words sorted. Postings
+    as arrays: compact, and hashed as one block each when the shard page is keyed."""
+    found: dict[str, dict[str, array]] = {}
+    for word in sorted(index):
+        shard = found.get(word[:k])
+        if shard is None:
+            shard = found[word[:k]] = {}
+        shard[word] = array("i", index[word])
+    return found
 
 
 def postings_json(words: dict[str, array]) -> str:
@@ -105,7 +122,7 @@ def postings_json(words: dict[str, array]) -> str:
         "{"
         + ",".join(
             f"{json.dumps(w, ensure_ascii=False)}:[{','.join(map(str, p))}]"
-            for w, p in sorted(words.items())
+            for w, p in words.items()
         )
         + "}"
     )
