@@ -206,10 +206,10 @@ class Memo:
 
     # --- render --------------------------------------------------------------------------
 
-    def object_path(self, object_digest: str) -> Path:
-        return self.folder / "objects" / object_digest[:2] / object_digest[2:]  # type: ignore[operator]
+    def object_path(self, object_digest: str) -> str:
+        return os.path.join(self.folder, "objects", object_digest[:2], object_digest[2:])  # type: ignore[arg-type]
 
-    def page(self, key: str) -> Path | None:
+    def page(self, key: str) -> str | None:
         """The object holding the bytes of the page with this key, if it is intact."""
         stored = self.pages.get(key)
         if stored is None or self.folder is None:

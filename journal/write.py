@@ -119,7 +119,7 @@ class SiteWriter:
             fh.write(data)
         self.count += 1
 
-    def link(self, rel: str, source: Path) -> None:
+    def link(self, rel: str, source: str | Path) -> None:
         """The bytes of `source` (a memo object) at `rel`: a hard link, else a copy."""
         path = self._folder(rel)
         try:
