@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,15 @@ DEFAULT_HALF_LIFE = {"week": 5.0, "day": 13.0}
 TOP_KEYS = ("title", "author", "streaks", "domains", "base_url")
 STREAK_KEYS = ("period", "week_start", "half_life", "rest")
 DOMAIN_KEYS = ("name", "description", "period", "half_life", "rest")
+MAX_CONFIG_BYTES = 1024 * 1024  # a settings file; more is a mistake
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2199, 12, 31)  # the dates a journal may hold
+
+
+def in_range(day: date) -> bool:
+    return FIRST_DAY <= day <= LAST_DAY
+
+
+RANGE_TEXT = f"a date in the years {FIRST_DAY.year} to {LAST_DAY.year}"
 
 
 @dataclass(frozen=True)
@@ -98,6 +108,16 @@ class _Reader:
     def warn(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.path, line, message, None, "warning"))
 
+    def table_line(self, name: str) -> int:
+        """The line of a `[domains.x]` header, quoted or not."""
+        head, _, key = name.partition(".")
+        wanted = {f"{head}.{key}", f'{head}."{key}"'}
+        for number, line in enumerate(self.lines, 1):
+            text = line.strip()
+            if text.startswith("[") and text.split("]")[0][1:].strip() in wanted:
+                return number
+        return 1
+
     def unknown_keys(self, data: dict, known: tuple[str, ...], table: str | None) -> None:
         for key in data:
             if key not in known:
@@ -128,13 +148,14 @@ class _Reader:
                 )
         if "half_life" in data:
             value = data["half_life"]
-            if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+            number = isinstance(value, int | float) and not isinstance(value, bool)
+            if number and 0 < value <= 10_000 and math.isfinite(value):
                 out["half_life"] = float(value)
             else:
                 self.error(
                     self.line_of("half_life", table),
                     f"half_life is {value!r}",
-                    "a positive number of periods",
+                    "a positive number of periods, at most 10000",
                 )
         if "rest" in data:
             out["rest"] = self.rest_days(data["rest"], self.line_of("rest", table))
@@ -147,6 +168,9 @@ class _Reader:
             return frozenset()
         days: set[date] = set()
         for item in value:
+            if isinstance(item, datetime):
+                self.error(line, f"rest has the date-time {item.isoformat()}", "dates, no times")
+                continue
             try:
                 if isinstance(item, date):
                     first = last = item
@@ -160,17 +184,32 @@ class _Reader:
             if last < first:
                 self.error(line, f"rest range {item!r} ends before it starts", "first..last")
                 continue
+            if not (in_range(first) and in_range(last)):
+                self.error(line, f"rest has {str(item)!r}, out of range", RANGE_TEXT)
+                continue
             days.update(first + timedelta(d) for d in range((last - first).days + 1))
         return frozenset(days)
 
 
 def load_config(root: Path) -> tuple[Config, list[Problem]]:
     """Read journal.toml if there is one; a journal works with no config at all."""
+    from journal.load.files import (
+        TooLarge,
+        read_regular,
+    )  # here, to keep config importable on its own
+
     path = root / CONFIG_NAME
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return Config(), []
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = read_regular(str(path), MAX_CONFIG_BYTES).decode("utf-8-sig")
+    except IsADirectoryError as exc:
+        return Config(), [Problem(CONFIG_NAME, 1, f"is {exc}", "a TOML file")]
+    except TooLarge as exc:
+        return Config(), [Problem(CONFIG_NAME, 1, f"is too large: {exc}", "a TOML file under 1 MB")]
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        return Config(), [Problem(CONFIG_NAME, 1, f"cannot be read: {reason}", "a readable file")]
     except UnicodeDecodeError as exc:
         return Config(), [Problem(CONFIG_NAME, 1, f"not valid UTF-8 ({exc.reason})", "UTF-8 text")]
     reader = _Reader(CONFIG_NAME, text)
@@ -180,6 +219,9 @@ def load_config(root: Path) -> tuple[Config, list[Problem]]:
         match = re.search(r"line (\d+)", str(exc))
         line = int(match.group(1)) if match else 1
         reader.error(line, f"TOML syntax error: {exc}", "valid TOML")
+        return Config(), reader.problems
+    except RecursionError:
+        reader.error(1, "TOML nests arrays or tables too deeply", "a few levels of settings")
         return Config(), reader.problems
     reader.unknown_keys(data, TOP_KEYS, None)
     kwargs: dict[str, Any] = {}
@@ -221,6 +263,12 @@ def load_config(root: Path) -> tuple[Config, list[Problem]]:
                     reader.error(
                         reader.line_of(text_key, name), f"{text_key} is not a string", "a string"
                     )
-        domains[slugify(key)] = DomainConfig(**settings)
+        slug, line = slugify(key), reader.table_line(name)
+        if not slug:
+            reader.error(line, f"[{name}] has no letter or digit to name it", "a domain's slug")
+        elif slug in domains:
+            reader.error(line, f"[{name}] is the domain `{slug}` again", "each domain once")
+        else:
+            domains[slug] = DomainConfig(**settings)
     kwargs["domains"] = domains
     return Config(**kwargs), reader.problems

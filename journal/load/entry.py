@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import operator
 import re
+import unicodedata
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
@@ -22,6 +23,11 @@ SOURCES = ("mastery", "vicarious", "persuasion", "physiological")
 ATTRIBUTIONS = ("effort", "strategy", "preparation", "circumstances", "luck", "ability")
 REQUIRED = ("date", "kind", "domain")
 WORD = re.compile(r"\w+")  # a searchable word
+# Limits on one file's frontmatter, so no input costs more than a moment and a few MB:
+MAX_FRONTMATTER_CHARS = 256 * 1024  # frontmatter is a few lines; a body can be long
+MAX_DEPTH = 32  # lists and mappings inside each other
+MAX_NODES = 100_000  # values, counting each alias as the whole value it repeats
+FIRST_YEAR, LAST_YEAR = 1900, 2199  # dates outside are typos (0206 for 2026)
 KNOWN_KEYS = (
     "date", "kind", "domain", "title", "tags", "difficulty", "confidence", "source",
     "attribution", "lesson", "next", "follows", "draft", "private",
@@ -160,6 +166,7 @@ class Parsed:
     entry: Entry | None
     body: Body | None
     problems: tuple[Problem, ...]
+    follows: tuple[str, int] | None = None  # of a file with errors: checked all the same
 
 
 def digest(data: bytes) -> str:
@@ -179,10 +186,17 @@ class _Check:
     def warn(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.path, line, message, None, "warning"))
 
-    def done(self, entry: Entry | None = None, body: Body | None = None) -> Parsed:
+    def done(
+        self,
+        entry: Entry | None = None,
+        body: Body | None = None,
+        follows: tuple[str, int] | None = None,
+    ) -> Parsed:
         if any(p.severity == "error" for p in self.problems):
             entry = body = None
-        return Parsed(entry, body, tuple(self.problems))
+        else:
+            follows = None
+        return Parsed(entry, body, tuple(self.problems), follows)
 
 
 def _split(text: str, check: _Check) -> tuple[str, str, int] | None:
@@ -193,8 +207,70 @@ def _split(text: str, check: _Check) -> tuple[str, str, int] | None:
         return None
     for number, line in enumerate(lines[1:], 2):
         if line.rstrip() in ("---", "..."):
-            return "\n".join(lines[1 : number - 1]), "\n".join(lines[number:]), number + 1
+            front = "\n".join(lines[1 : number - 1])
+            if len(front) > MAX_FRONTMATTER_CHARS:
+                check.error(
+                    1,
+                    f"frontmatter is {len(front):,} characters long, over the limit of "
+                    f"{MAX_FRONTMATTER_CHARS:,}",
+                    "a few lines of `key: value`; long text belongs in the body",
+                )
+                return None
+            return front, "\n".join(lines[number:]), number + 1
     check.error(1, "frontmatter is not closed", "a `---` line after the frontmatter")
+    return None
+
+
+def _over_limits(source: str) -> tuple[int, str, str] | None:
+    """(line, what, expected) for the first limit the frontmatter passes, read as a stream
+    of events (libyaml's parser keeps its own stack), before anything recursive runs on
+    it: nesting depth, and values counted with every alias expanded (billion laughs)."""
+    stack: list[list[Any]] = []  # [anchor, size] of each open list or mapping
+    sizes: dict[str, int] = {}  # anchor -> the size of its finished value
+    total = 0
+    for event in yaml.parse(source, Loader=_Loader):
+        line = event.start_mark.line + 2
+        if isinstance(event, yaml.CollectionEndEvent):
+            anchor, size = stack.pop()
+            if anchor is not None:
+                sizes[anchor] = size
+            if stack:
+                stack[-1][1] += size
+            continue
+        if isinstance(event, yaml.AliasEvent):
+            if event.anchor not in sizes:
+                if any(frame[0] == event.anchor for frame in stack):
+                    return (
+                        line,
+                        f"alias `*{event.anchor}` repeats a value that contains it",
+                        "an alias to a finished value",
+                    )
+                continue  # an unknown anchor: the composer reports it
+            count = sizes[event.anchor]
+        elif isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent):
+            count = 1
+        else:
+            continue
+        total += count
+        if total > MAX_NODES:
+            return (
+                line,
+                f"frontmatter holds over {MAX_NODES:,} values once its aliases are expanded",
+                f"at most {MAX_NODES:,} values",
+            )
+        if isinstance(event, yaml.CollectionStartEvent):
+            stack.append([event.anchor, 1])
+            if len(stack) > MAX_DEPTH + 1:  # the frontmatter mapping itself is level 0
+                return (
+                    line,
+                    f"frontmatter nests lists or mappings over {MAX_DEPTH} levels deep",
+                    f"at most {MAX_DEPTH} levels",
+                )
+        else:
+            if isinstance(event, yaml.ScalarEvent) and event.anchor is not None:
+                sizes[event.anchor] = 1
+            if stack:
+                stack[-1][1] += count
     return None
 
 
@@ -202,6 +278,10 @@ def _yaml(source: str, check: _Check) -> tuple[dict, dict[str, int]] | None:
     """Safe-load the frontmatter, keeping each key's line and refusing duplicate keys."""
     loader = _Loader(source)
     try:
+        over = _over_limits(source)
+        if over is not None:
+            check.error(*over)
+            return None
         node = loader.get_single_node()
         if node is None:
             check.error(2, "frontmatter is empty", "date, kind and domain keys")
@@ -230,11 +310,17 @@ def _yaml(source: str, check: _Check) -> tuple[dict, dict[str, int]] | None:
         reason = exc.problem or "invalid YAML"
         if "constructor" in reason:
             check.error(line, f"YAML tag not allowed: {reason}", "plain values, no `!!` tags")
+        elif "mapping values are not allowed" in reason:
+            check.error(
+                line,
+                f"YAML syntax error: {reason}: a value holding `: ` must be quoted",
+                'quotes around the value, e.g. title: "Note: this"',
+            )
         else:
             check.error(line, f"YAML syntax error: {reason}", "valid YAML")
         return None
     except (yaml.YAMLError, ValueError, TypeError) as exc:
-        check.error(2, f"YAML error: {exc}", "valid YAML")
+        check.error(2, f"YAML error: {' '.join(str(exc).split())}", "valid YAML")
         return None
     finally:
         loader.dispose()
@@ -308,12 +394,24 @@ def parse_entry(relpath: str, data: bytes) -> Parsed:
             check.error(
                 line("date"), f"date is {meta['date']!r}", "YYYY-MM-DD or an ISO 8601 date-time"
             )
+        elif not FIRST_YEAR <= when[0].year <= LAST_YEAR:
+            check.error(
+                line("date"),
+                f"date is {meta['date']!r}, year {when[0].year} is out of range",
+                f"a date in the years {FIRST_YEAR} to {LAST_YEAR}",
+            )
+            when = None
 
     kind = meta.get("kind")
     if kind not in (None, ""):
         kind = str(kind).strip().lower()
         if kind not in KINDS:
-            check.error(line("kind"), f"kind is {meta['kind']!r}", "win or setback")
+            hint = suggest(kind, KINDS)
+            check.error(
+                line("kind"),
+                f"kind is {meta['kind']!r}" + (f"; {hint}" if hint else ""),
+                "win or setback",
+            )
 
     domain_label = _scalar_text(meta.get("domain")) if meta.get("domain") not in (None, "") else ""
     if meta.get("domain") not in (None, "") and (not domain_label or not slugify(domain_label)):
@@ -353,7 +451,14 @@ def parse_entry(relpath: str, data: bytes) -> Parsed:
         check.error(
             line("tags"), f"tags is a {_kind_name(raw_tags)}", "a list, or a comma-separated string"
         )
-    tags = tuple(dict.fromkeys(t for t in tags if slugify(t)))
+    for tag in tags:
+        if not slugify(tag):
+            check.error(
+                line("tags"),
+                f"tag {tag!r} has no letter or digit to name its page",
+                "tags made of words",
+            )
+    tags = tuple(dict.fromkeys(tags))
 
     def score(key: str) -> int | None:
         value = meta.get(key)
@@ -414,7 +519,7 @@ def parse_entry(relpath: str, data: bytes) -> Parsed:
                 check.warn(line(key), f"`{key}` is meant for setbacks; shown anyway")
 
     if any(p.severity == "error" for p in check.problems) or when is None:
-        return check.done()
+        return check.done(follows=(follows, line("follows")) if follows else None)
     rendered = markdown.render(body)
     entry = Entry(
         id=entry_id,
@@ -446,11 +551,17 @@ def _kind_name(value: Any) -> str:
     return {dict: "mapping", list: "list", bool: "boolean"}.get(type(value), type(value).__name__)
 
 
-def cross_check(entries: Iterable[Entry], unparsed_ids: Collection[str] = ()) -> list[Problem]:
-    """Problems between files: duplicate ids and `follows` links that point nowhere useful.
+def cross_check(
+    entries: Iterable[Entry],
+    unparsed_ids: Collection[str] = (),
+    failed_follows: Iterable[tuple[str, str, int]] = (),
+) -> list[Problem]:
+    """Problems between files: duplicate ids, `follows` links that point nowhere useful or
+    go round in a cycle, names that would share one page, and near-duplicate domains.
 
-    A link to a file that failed to parse is not reported again: that file's own
-    errors already are.
+    A link to a file that failed to parse is not reported again: that file's own errors
+    already are. `failed_follows` (path, id, line) are the links of files with errors,
+    checked for an id that exists, so one run reports every kind of mistake.
     """
     problems: list[Problem] = []
     by_id: dict[str, Entry] = {}
@@ -466,6 +577,10 @@ def cross_check(entries: Iterable[Entry], unparsed_ids: Collection[str] = ()) ->
             )
         else:
             by_id[entry.id] = entry
+    known = [*by_id, *sorted(set(unparsed_ids) - set(by_id))]
+    for path, target_id, line in failed_follows:
+        if target_id not in by_id and target_id not in unparsed_ids:
+            problems.append(_no_such_id(path, line, target_id, known))
     for entry in by_id.values():
         if entry.follows is None:
             continue
@@ -473,17 +588,11 @@ def cross_check(entries: Iterable[Entry], unparsed_ids: Collection[str] = ()) ->
         target = by_id.get(entry.follows)
         if target is None and entry.follows in unparsed_ids:
             continue
+        expected = "the id of an earlier (or same-day) setback"
         if target is None:
-            hint = suggest(entry.follows, list(by_id))
-            problems.append(
-                Problem(
-                    entry.path,
-                    line,
-                    f"follows `{entry.follows}`, which is no entry's id"
-                    + (f"; {hint}" if hint else ""),
-                    "the id of an earlier setback",
-                )
-            )
+            problems.append(_no_such_id(entry.path, line, entry.follows, known))
+        elif target.id == entry.id:
+            problems.append(Problem(entry.path, line, "follows itself", expected))
         elif target.kind != "setback":
             problems.append(
                 Problem(
@@ -493,13 +602,123 @@ def cross_check(entries: Iterable[Entry], unparsed_ids: Collection[str] = ()) ->
                     "the id of an earlier setback",
                 )
             )
-        elif target.date > entry.date or target.id == entry.id:
+        elif target.date > entry.date:
             problems.append(
                 Problem(
                     entry.path,
                     line,
                     f"follows `{entry.follows}`, dated {target.date}, after this one",
-                    "the id of an earlier (or same-day) setback",
+                    expected,
+                )
+            )
+    problems += _follows_cycles(by_id)
+    problems += _same_page_names(by_id.values())
+    problems += _near_domains(by_id.values())
+    return problems
+
+
+def _no_such_id(path: str, line: int, target: str, known: list[str]) -> Problem:
+    hint = suggest(target, known)
+    return Problem(
+        path,
+        line,
+        f"follows `{target}`, which is no entry's id" + (f"; {hint}" if hint else ""),
+        "the id of an earlier setback",
+    )
+
+
+def _follows_cycles(by_id: Mapping[str, Entry]) -> list[Problem]:
+    """Same-day setbacks can follow each other round in a circle; say so at each one."""
+    problems = []
+    for entry in by_id.values():
+        seen = {entry.id}
+        step = by_id.get(entry.follows or "")
+        while step is not None and step.id not in seen and step.id != entry.id:
+            seen.add(step.id)
+            step = by_id.get(step.follows or "")
+        if step is not None and step.id == entry.id and entry.follows != entry.id:
+            problems.append(
+                Problem(
+                    entry.path,
+                    entry.lines.get("follows", 1),
+                    f"follows `{entry.follows}`, which leads back to this entry: a cycle",
+                    "a chain of setbacks that ends",
                 )
             )
     return problems
+
+
+def _spelling(name: str) -> str:
+    """A name as the same name is written differently: case, accents, spaces and dashes."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    return re.sub(r"[\s_-]+", "-", text).strip("-")
+
+
+def _same_page_names(entries: Iterable[Entry]) -> list[Problem]:
+    """Two different names with one slug (`C++` and `C#`) would share a page: reported,
+    never merged. Spellings of one name (`Public speaking`, `public-speaking`) are fine."""
+    problems = []
+    first: dict[tuple[str, str], tuple[str, str]] = {}  # (what, slug) -> (spelling, where)
+    for entry in sorted(entries, key=lambda e: e.path):
+        names = [("domain", entry.domain_label)] + [("tag", t) for t in entry.tags]
+        for what, name in names:
+            slug = slugify(name)
+            seen = first.setdefault((what, slug), (_spelling(name), f"{name!r} in {entry.path}"))
+            if seen[0] != _spelling(name):
+                key = "domain" if what == "domain" else "tags"
+                problems.append(
+                    Problem(
+                        entry.path,
+                        entry.lines.get(key, 1),
+                        f"{what} {name!r} and {seen[1]} both make the page name `{slug}`",
+                        f"{what} names that differ in letters or digits, or the same name",
+                    )
+                )
+    return problems
+
+
+def _near_domains(entries: Iterable[Entry]) -> list[Problem]:
+    """A domain one or two letters from a bigger one is most likely a typo of it."""
+    counts: dict[str, int] = {}
+    where: dict[str, Entry] = {}
+    for entry in sorted(entries, key=lambda e: e.path):
+        counts[entry.domain] = counts.get(entry.domain, 0) + 1
+        where.setdefault(entry.domain, entry)
+    problems = []
+    for small, few in counts.items():
+        near = [
+            (many, big)
+            for big, many in counts.items()
+            if many > few
+            and _edits(small, big) <= (2 if min(len(small), len(big)) >= 9 else 1)
+            and min(len(small), len(big)) >= 5
+        ]
+        if near:
+            many, big = max(near)
+            entry = where[small]
+            problems.append(
+                Problem(
+                    entry.path,
+                    entry.lines.get("domain", 1),
+                    f"domain `{small}` ({few} {'entry' if few == 1 else 'entries'}) is close to "
+                    f"`{big}` ({many} entries): a typo?",
+                    None,
+                    "warning",
+                )
+            )
+    return problems
+
+
+def _edits(a: str, b: str, most: int = 2) -> int:
+    """Levenshtein distance, cut short above `most`."""
+    if abs(len(a) - len(b)) > most:
+        return most + 1
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+        if min(row) > most:
+            return most + 1
+    return row[-1]

@@ -12,6 +12,16 @@ from journal.errors import Problem
 
 ENTRIES_DIR = "entries"
 MAX_ENTRY_BYTES = 8 * 1024 * 1024  # an entry is a page of text; more is a mistake
+# What must be a folder when it exists, and what it is for.
+FOLDERS = {
+    "static": "a folder of files copied to the site as they are",
+    "templates": "a folder of Jinja templates",
+}
+
+
+class TooLarge(OSError, OverflowError):
+    """A file over its size limit: an OSError, so every reader that copes with an
+    unreadable file copes with this one too."""
 
 
 @dataclass(frozen=True)
@@ -23,13 +33,28 @@ class Sources:
     problems: list[Problem] = field(default_factory=list)
 
 
-def entry_paths(root: Path) -> Iterator[tuple[str, str]]:
+def entry_paths(root: Path, odd: list[Problem] | None = None) -> Iterator[tuple[str, str]]:
     """(path, path relative to the root with `/`) of every `*.md` under entries/, skipping
-    names that start with `.` or `_`; strings, for speed."""
+    names that start with `.` or `_`; strings, for speed. `odd` collects folders named
+    `*.md`, links to folders and folders that cannot be listed."""
     top = str(root)
-    for dirpath, dirnames, filenames in os.walk(os.path.join(top, ENTRIES_DIR)):
+
+    def unlisted(exc: OSError) -> None:
+        if odd is not None:
+            rel = printable(os.path.relpath(exc.filename or top, top).replace(os.sep, "/"))
+            odd.append(Problem(rel, 1, f"cannot be listed: {exc.strerror}", "a readable folder"))
+
+    for dirpath, dirnames, filenames in os.walk(os.path.join(top, ENTRIES_DIR), onerror=unlisted):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
         rel_dir = os.path.relpath(dirpath, top).replace(os.sep, "/")
+        if odd is not None:
+            for name in dirnames:
+                link = os.path.islink(os.path.join(dirpath, name))
+                if name.endswith(".md") or link:
+                    what = "a link to a folder, not followed" if link else "a folder, not an entry"
+                    odd.append(
+                        Problem(printable(f"{rel_dir}/{name}"), 1, f"is {what}", None, "warning")
+                    )
         for name in sorted(filenames):
             if name.endswith(".md") and not name.startswith((".", "_")):
                 yield os.path.join(dirpath, name), f"{rel_dir}/{name}"
@@ -38,6 +63,11 @@ def entry_paths(root: Path) -> Iterator[tuple[str, str]]:
 def entry_files(root: Path) -> Iterator[Path]:
     for path, _ in entry_paths(root):
         yield Path(path)
+
+
+def printable(name: str) -> str:
+    """A file name as text that can be printed, even when its bytes are not UTF-8."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def read_regular(path: str, limit: int) -> bytes:
@@ -49,7 +79,7 @@ def read_regular(path: str, limit: int) -> bytes:
             kind = "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file"
             raise IsADirectoryError(kind)
         if st.st_size > limit:
-            raise OverflowError(f"{st.st_size:,} bytes, over the limit of {limit:,}")
+            raise TooLarge(f"{st.st_size:,} bytes, over the limit of {limit:,}")
         data = os.read(fd, st.st_size + 1)  # one read for a file that is as its stat says
         if len(data) > st.st_size:  # growing while read: take it in parts, to the limit
             chunks = [data]
@@ -62,24 +92,55 @@ def read_regular(path: str, limit: int) -> bytes:
                 left -= len(chunk)
             data = b"".join(chunks)
         if len(data) > limit:
-            raise OverflowError(f"over the limit of {limit:,} bytes")
+            raise TooLarge(f"over the limit of {limit:,} bytes")
         return data
     finally:
         os.close(fd)
 
 
+def layout_problems(root: Path) -> list[Problem]:
+    """A file where the journal expects a folder is reported, not passed over."""
+    problems = []
+    for name, expected in FOLDERS.items():
+        path = root / name
+        if path.exists() and not path.is_dir():
+            problems.append(Problem(name, 1, "is a file, not a folder", expected))
+    cache = root / ".journal-cache"
+    if cache.exists() and not cache.is_dir():
+        problems.append(
+            Problem(
+                ".journal-cache",
+                1,
+                "is a file, not a folder: builds run without a cache",
+                None,
+                "warning",
+            )
+        )
+    return problems
+
+
 def read_sources(root: Path) -> Sources:
-    problems: list[Problem] = []
-    if not (root / ENTRIES_DIR).is_dir():
-        problems.append(Problem("entries", 1, "no entries/ folder", "a folder of *.md entries"))
+    problems = layout_problems(root)
+    folder = root / ENTRIES_DIR
+    if not folder.is_dir():
+        if folder.exists() or folder.is_symlink():
+            problems.append(Problem("entries", 1, "is not a folder", "a folder of *.md entries"))
+        else:
+            problems.append(Problem("entries", 1, "no entries/ folder", "a folder of *.md entries"))
         return Sources([], problems)
     entries: list[tuple[str, bytes]] = []
-    for path, rel in entry_paths(root):
+    for path, rel in entry_paths(root, problems):
+        shown = printable(rel)
+        if shown != rel:
+            problems.append(
+                Problem(shown, 1, "file name is not valid UTF-8", "a file name in UTF-8")
+            )
+            continue
         try:
             entries.append((rel, read_regular(path, MAX_ENTRY_BYTES)))
         except IsADirectoryError as exc:
             problems.append(Problem(rel, 1, f"is {exc}", "a regular Markdown file"))
-        except OverflowError as exc:
+        except TooLarge as exc:
             problems.append(Problem(rel, 1, f"is too large: {exc}", "an entry under 8 MB"))
         except OSError as exc:
             problems.append(Problem(rel, 1, f"cannot be read: {exc.strerror}", "a readable file"))

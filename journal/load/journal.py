@@ -90,15 +90,19 @@ def load_journal(root: Path, memo=None, sources: Sources | None = None) -> Journ
     entries: list[Entry] = []
     bodies: dict[str, Body] = {}
     entry_problems: list[Problem] = []
+    failed_follows: list[tuple[str, str, int]] = []
     for relpath, _ in sources.entries:
         parsed = results[relpath]
         entry_problems.extend(parsed.problems)
+        if parsed.follows is not None:
+            failed_follows.append((relpath, *parsed.follows))
         if parsed.entry is not None and parsed.body is not None:
             entries.append(parsed.entry)
             bodies[parsed.entry.id] = parsed.body
     problems += entry_problems
     failed = {p.path for p in entry_problems if p.severity == "error"}
-    problems += cross_check(entries, unparsed_ids={f.rsplit("/", 1)[-1][:-3] for f in failed})
+    unparsed = {f.rsplit("/", 1)[-1][:-3] for f in failed}
+    problems += cross_check(entries, unparsed, failed_follows)
     if any(p.severity == "error" for p in problems):
         raise ProblemsError(problems)
     entries.sort(key=lambda e: e.sort_key)
