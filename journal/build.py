@@ -289,7 +289,7 @@ def _build(
         elapsed = time.perf_counter() - started
         return BuildResult(last["entries"], last["files"], 0, elapsed, warnings, skipped=True)
 
-    from journal.pages.page import fingerprint, page_key
+    from journal.pages.page import PageKeys
     from journal.render import Renderer, make_env, render_many
 
     full, site, pages = make_pages(root, options, memo, sources)
@@ -299,12 +299,12 @@ def _build(
         compiled = cache / "templates"
         compiled.mkdir(exist_ok=True)
     renderer = Renderer(make_env(dirs, compiled), common, None)
-    pkey = fingerprint(gkey, common)  # what every page receives besides its own context
+    page_key = PageKeys(gkey, common)
     writer = SiteWriter(out, scratch_folder(out, cache))
     try:
         todo, keys = [], []
         for page in pages:
-            key = page_key(pkey, page)
+            key = page_key(page)
             found = memo.page(key)
             if found is not None:
                 writer.link(page.path, found)

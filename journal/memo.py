@@ -88,11 +88,12 @@ class Memo:
             self._parsed = {}
             try:
                 with open(self.folder / "parsed.log", "rb") as fh:  # type: ignore[operator]
-                    if pickle.load(fh) != (_FORMAT, self.parse_key):
+                    records = pickle.Unpickler(fh)  # one reader for every record
+                    if records.load() != (_FORMAT, self.parse_key):
                         raise ValueError("another format or parse key")
                     while True:
                         try:
-                            key, parsed = pickle.load(fh)
+                            key, parsed = records.load()
                         except EOFError:
                             break
                         if isinstance(parsed, Parsed):

@@ -398,10 +398,10 @@ import json, sys
 from datetime import date
 from pathlib import Path
 from journal.build import Options, make_pages
-from journal.pages.page import fingerprint, page_key
+from journal.pages.page import PageKeys
 full, site, pages = make_pages(Path(sys.argv[1]), Options(today=date(2026, 11, 22)))
-common = fingerprint("global", site.common())
-print(json.dumps({p.path: page_key(common, p) for p in pages}))
+key = PageKeys("global", site.common())
+print(json.dumps({p.path: key(p) for p in pages}))
 """
 
 

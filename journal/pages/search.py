@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from journal.load.entry import FullEntry
 from journal.pages import search_index as si
 from journal.pages.model import Site
 from journal.pages.page import Page
@@ -37,7 +36,7 @@ def search_pages(site: Site) -> list[Page]:
         pages.append(Page(si.shard_path(key), SHARD_FILE, {"words": words}))
     for c in range(chunks):
         part = entries[c * si.CHUNK : (c + 1) * si.CHUNK]
-        rows = [FullEntry.of(e, bodies[e.id]) for e in part]
+        rows = [(e, bodies[e.id]) for e in part]
         pages.append(Page(si.chunk_path(c), CHUNK_FILE, {"rows": rows}))
     return pages
 
@@ -60,7 +59,7 @@ def render_shard(path: str, context: dict[str, Any], link: Link) -> bytes:
 
 
 def render_chunk(path: str, context: dict[str, Any], link: Link) -> bytes:
-    rows = [si.row(link(entry_path(e.id)), e) for e in context["rows"]]
+    rows = [si.row(link(entry_path(e.id)), e, body.text) for e, body in context["rows"]]
     return si.data_script(path.rsplit("/", 1)[-1], "[" + ",\n".join(rows) + "]")
 
 

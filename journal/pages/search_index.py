@@ -25,7 +25,7 @@ import re
 from array import array
 from collections.abc import Callable, Sequence
 
-from journal.load.entry import Entry, FullEntry
+from journal.load.entry import Entry
 
 MAIN = "search-index.js"
 CHUNK = 10
@@ -156,6 +156,6 @@ def main_json(
     return _dumps(main)
 
 
-def row(link: str, e: FullEntry) -> str:
+def row(link: str, e: Entry, text: str) -> str:
     fields = [link, e.title, e.date.isoformat(), e.kind, e.domain, list(e.tags)]
-    return _dumps([*fields, e.lesson or "", e.next or "", e.text])
+    return _dumps([*fields, e.lesson or "", e.next or "", text])
