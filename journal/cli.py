@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from journal import __version__
-from journal.errors import JournalError, ProblemsError, report
+from journal.errors import JournalError, ProblemsError, TemplateError, report
 
 
 def _date(text: str) -> date:
@@ -56,7 +56,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from journal.load.journal import load_journal
 
-    journal = load_journal(_root(args))
+    journal = load_journal(_root(args))  # ProblemsError: reported by main, exit 1
     _print_warnings(journal.warnings)
     warnings = len(journal.warnings)
     print(f"{len(journal.entries)} entries, no errors, {warnings} warning{'s' * (warnings != 1)}.")
@@ -77,7 +77,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     from journal.commands.scaffold import init_journal
 
     folder = Path(args.dir)
-    created = init_journal(folder, date.today())
+    created = init_journal(folder, date.today())  # JournalError: refused, nothing written
     for path in created:
         print(f"created {path}")
     if not created:
@@ -113,10 +113,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         lessons=args.lessons,
     )
     if args.out:
+        from journal.commands.export import write_export
+
         out = Path(args.out)
-        if out.resolve().is_relative_to((journal.root / "entries").resolve()):
-            raise JournalError(f"--out {out}: refusing to write inside entries/")
-        out.write_text(text, encoding="utf-8")
+        write_export(out, text, journal.root, force=args.force)
         print(f"wrote {out}")
     else:
         sys.stdout.write(text)
@@ -403,6 +403,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--lessons", action="store_true", help="add each domain's setback lessons")
     p.add_argument("--private", action="store_true", help="include entries marked private")
     p.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser(
@@ -416,12 +417,36 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+# What a command did not do when the journal has errors; `check` only reports.
+OUTCOMES = {
+    "check": None,
+    "new": "nothing was written",
+    "export": "nothing was written",
+    "stats": "no figures were made",
+}
+
+
+def _check_dates(args: argparse.Namespace) -> None:
+    """Dates given as options stay in the range entries may hold, so arithmetic on them
+    (weeks, the last twelve months) never leaves the calendar."""
+    from journal.config import RANGE_TEXT, in_range
+
+    for name in ("today", "date", "since"):
+        value = getattr(args, name, None)
+        if value is not None and not in_range(value):
+            raise JournalError(f"--{name} {value}: out of range (expected {RANGE_TEXT})")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
+        _check_dates(args)
         return args.func(args)
     except ProblemsError as exc:
-        print(exc, file=sys.stderr)
+        print(exc.text(OUTCOMES.get(args.command, "nothing was built")), file=sys.stderr)
+        return 1
+    except TemplateError as exc:  # already `path:line: message`, like an entry's
+        print(f"{exc}\n1 error found; nothing was built.", file=sys.stderr)
         return 1
     except JournalError as exc:
         print(f"journal: {exc}", file=sys.stderr)

@@ -36,11 +36,15 @@ class JournalError(Exception):
 class ProblemsError(JournalError):
     """Input files have errors; carries every problem found, not just the first."""
 
-    def __init__(self, problems: Iterable[Problem]):
+    def __init__(self, problems: Iterable[Problem], outcome: str = "nothing was built"):
         self.problems = sorted(problems)
+        super().__init__(self.text(outcome))
+
+    def text(self, outcome: str | None) -> str:
+        """The report and a summary line; `outcome` says what did not happen, if anything."""
         errors = sum(1 for p in self.problems if p.severity == "error")
-        summary = f"{errors} error{'s' if errors != 1 else ''} found; nothing was built."
-        super().__init__(report(self.problems) + "\n" + summary)
+        summary = f"{errors} error{'s' if errors != 1 else ''} found"
+        return report(self.problems) + "\n" + summary + (f"; {outcome}." if outcome else ".")
 
 
 class ConfigError(JournalError):

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import posixpath
+import sys
+import traceback
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -11,10 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
 from journal.errors import TemplateError
 from journal.load.entry import Entry
+from journal.load.files import read_regular
 from journal.load.journal import fork_is_safe
 from journal.pages import search
 from journal.pages.page import RAW, Page
@@ -32,6 +37,55 @@ from journal.workers import die_with_parent
 Linker = Callable[[str], str]  # a page's site path -> where it is published
 
 
+MAX_TEMPLATE_BYTES = 4 * 1024 * 1024  # a template is a page of markup; more is a mistake
+
+
+class _Files(jinja2.FileSystemLoader):
+    """Jinja's file loader, but a template that is too large or not UTF-8 is a template
+    error located by file and line, like any other, instead of a crash."""
+
+    def get_source(self, environment: jinja2.Environment, template: str):  # noqa: ANN201
+        pieces = split_template_path(template)
+        for folder in self.searchpath:
+            filename = posixpath.join(folder, *pieces)
+            if os.path.isfile(filename):
+                try:
+                    data = read_regular(filename, MAX_TEMPLATE_BYTES)
+                    data.decode(self.encoding)
+                except UnicodeDecodeError as exc:
+                    line = data.count(b"\n", 0, exc.start) + 1
+                    message = f"not valid UTF-8 (byte 0x{data[exc.start]:02x})"
+                    raise jinja2.TemplateSyntaxError(message, line, template, filename) from None
+                except OSError as exc:
+                    message = f"cannot be read: {exc.strerror or exc}"
+                    raise jinja2.TemplateSyntaxError(message, 1, template, filename) from None
+                break
+        return super().get_source(environment, template)
+
+
+def _shown(filename: str | None, dirs: Sequence[Path]) -> str | None:
+    """A template's file as the user knows it: `templates/x.html` in the journal,
+    `default/x.html` for the packaged ones."""
+    if not filename:
+        return None
+    path = Path(filename)
+    for number, folder in enumerate(dirs):
+        if path.is_relative_to(folder):
+            rel = path.relative_to(folder).as_posix()
+            return f"default/{rel}" if number == len(dirs) - 1 else f"{folder.name}/{rel}"
+    return filename
+
+
+def _template_frame(exc: BaseException, dirs: Sequence[Path]) -> tuple[str, int] | None:
+    """The innermost template line in a traceback (Jinja puts template lines in it)."""
+    found = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        shown = _shown(frame.filename, dirs)
+        if shown != frame.filename or frame.filename.endswith((".html", ".xml", ".js")):
+            found = (shown or frame.filename, frame.lineno or 1)
+    return found
+
+
 def make_env(dirs: Sequence[Path] | Path, compiled: Path | None = None) -> jinja2.Environment:
     """User templates override defaults file by file; `default/x.html` reaches the original.
     `compiled`: a folder for Jinja's own cache of compiled templates, which it keys by
@@ -40,8 +94,8 @@ def make_env(dirs: Sequence[Path] | Path, compiled: Path | None = None) -> jinja
         dirs = template_dirs(dirs)
     loader = jinja2.ChoiceLoader(
         [
-            jinja2.FileSystemLoader([str(d) for d in dirs]),
-            jinja2.PrefixLoader({"default": jinja2.FileSystemLoader(str(dirs[-1]))}),
+            _Files([str(d) for d in dirs]),
+            jinja2.PrefixLoader({"default": _Files(str(dirs[-1]))}),
         ]
     )
     env = jinja2.Environment(
@@ -54,6 +108,7 @@ def make_env(dirs: Sequence[Path] | Path, compiled: Path | None = None) -> jinja
         auto_reload=False,
         bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
     )
+    env.journal_dirs = tuple(dirs)  # type: ignore[attr-defined] - to name a failing file
     env.filters["longdate"] = lambda d: f"{d:%A} {d.day} {d:%B %Y}"
     env.filters["shortdate"] = lambda d: f"{d.day} {d:%b %Y}"
     env.filters["pct"] = lambda x: "–" if x is None else f"{round(100 * x)}%"
@@ -143,9 +198,26 @@ class Renderer:
                 setback_item=setback_item,
             )
         except jinja2.TemplateError as exc:
-            where = getattr(exc, "filename", None) or page.template
-            line = getattr(exc, "lineno", None) or 1
-            raise TemplateError(f"{where}:{line}: template error: {exc}") from exc
+            dirs = getattr(self.env, "journal_dirs", ())
+            where = _shown(getattr(exc, "filename", None), dirs)
+            if where is None:
+                where, line = _template_frame(exc, dirs) or (page.template, 1)
+            else:
+                line = getattr(exc, "lineno", None) or 1
+            raise TemplateError(f"{where}:{line}: template error: {exc.message or exc}") from None
+        except RecursionError:
+            dirs = getattr(self.env, "journal_dirs", ())
+            where, line = _template_frame(sys.exc_info()[1], dirs) or (page.template, 1)  # type: ignore[arg-type]
+            raise TemplateError(
+                f"{where}:{line}: template error: templates extend or include each other in a "
+                "loop (expected a chain of templates that ends at one without `extends`)"
+            ) from None
+        except (ArithmeticError, AttributeError, LookupError, TypeError, ValueError) as exc:
+            dirs = getattr(self.env, "journal_dirs", ())
+            where, line = _template_frame(exc, dirs) or (page.template, 1)
+            raise TemplateError(
+                f"{where}:{line}: template error: {type(exc).__name__}: {exc}"
+            ) from None
         return html.encode("utf-8")
 
 

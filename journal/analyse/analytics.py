@@ -30,7 +30,8 @@ EXTERNAL = ("circumstances", "luck")
 def period_start(day: date, cfg: PeriodConfig) -> date:
     if cfg.period == "day":
         return day
-    return day - timedelta(days=(day.weekday() - cfg.week_start) % 7)
+    back = (day.weekday() - cfg.week_start) % 7
+    return day - timedelta(days=min(back, (day - date.min).days))  # year 1's first week
 
 
 def period_days(cfg: PeriodConfig) -> int:
@@ -41,7 +42,8 @@ def is_rest_period(start: date, cfg: PeriodConfig) -> bool:
     """A period is rest only when every one of its days is declared rest."""
     if not cfg.rest:
         return False
-    return all(start + timedelta(days=i) in cfg.rest for i in range(period_days(cfg)))
+    days = min(period_days(cfg), (date.max - start).days + 1)  # year 9999's last week
+    return all(start + timedelta(days=i) in cfg.rest for i in range(days))
 
 
 def periods_between(first: date, last: date, cfg: PeriodConfig) -> list[date]:
@@ -51,6 +53,8 @@ def periods_between(first: date, last: date, cfg: PeriodConfig) -> list[date]:
     out = []
     while start <= end:
         out.append(start)
+        if (date.max - start) < step:  # the calendar ends in year 9999
+            break
         start += step
     return out
 

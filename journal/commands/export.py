@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import tempfile
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from journal.analyse.analytics import domain_name, followers
 from journal.config import Config
+from journal.errors import JournalError
 from journal.load.entry import Entry, FullEntry
 from journal.text import slugify
 
@@ -152,3 +157,43 @@ def export(
     applied_by = followers(sorted(entries, key=lambda e: e.sort_key))
     render = to_json if fmt == "json" else to_markdown
     return render(config.title, groups, applied_by, lessons)
+
+
+def write_export(out: Path, text: str, root: Path, *, force: bool = False) -> None:
+    """Write the document to a file the user named: never into entries/, never over an
+    existing file unless `force`, and whole or not at all (a temp file renamed into place)."""
+    if out.resolve().is_relative_to((root / "entries").resolve()):
+        raise JournalError(f"--out {out}: refusing to write inside entries/; nothing was written")
+    if out.is_dir():
+        raise JournalError(f"--out {out}: is a folder; nothing was written (expected a file name)")
+    if not out.parent.is_dir():
+        raise JournalError(
+            f"--out {out}: the folder {out.parent} does not exist; nothing was written"
+        )
+    if (out.exists() or out.is_symlink()) and not force:
+        raise JournalError(
+            f"--out {out}: already exists; nothing was written (pass --force to replace it)"
+        )
+    data = text.encode("utf-8")
+    try:
+        if not force:  # O_EXCL: the check and the creation are one step
+            fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
+            except OSError:
+                out.unlink(missing_ok=True)
+                raise
+            return
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, out)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+    except FileExistsError:
+        raise JournalError(f"--out {out}: already exists; nothing was written") from None
+    except OSError as exc:
+        raise JournalError(f"--out {out}: {exc.strerror or exc}; nothing was written") from None

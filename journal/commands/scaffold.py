@@ -8,7 +8,8 @@ from pathlib import Path
 
 import frontmatter
 
-from journal.errors import JournalError
+from journal.errors import JournalError, ProblemsError
+from journal.load.entry import parse_entry
 from journal.load.files import ENTRIES_DIR, entry_files
 from journal.text import slugify
 
@@ -29,13 +30,21 @@ PROMPTS = {
 
 def create_exclusive(path: Path, text: str) -> None:
     """Create a file that must not exist yet; O_EXCL makes the check and the write one step."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     except FileExistsError:
-        raise JournalError(f"{path} already exists; nothing was written") from None
-    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(text)
+        if path.parent.is_dir():
+            raise JournalError(f"{path} already exists; nothing was written") from None
+        raise JournalError(f"{path.parent} is not a folder; nothing was written") from None
+    except OSError as exc:
+        raise JournalError(f"{path}: {exc.strerror or exc}; nothing was written") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+    except OSError as exc:
+        path.unlink(missing_ok=True)
+        raise JournalError(f"{path}: {exc.strerror or exc}; nothing was written") from None
 
 
 OPTIONAL = {
@@ -66,9 +75,34 @@ def entry_text(kind: str, title: str, domain: str, when: date, tags: list[str]) 
     return head + hints + sep + rest + "\n"
 
 
+MAX_SLUG_CHARS = 80  # file names stay readable and far below the 255-byte limit of most systems
+MAX_SLUG_BYTES = 180
+
+
+def short_slug(title: str) -> str:
+    """The title's slug, cut at a word boundary when long; a long title stays whole inside
+    the entry, only its file name is shortened."""
+    slug = slugify(title)
+    if not slug:
+        raise JournalError(
+            f"the title {title!r} has no letter or digit to name the file after; "
+            "nothing was written (expected a title made of words)"
+        )
+    while len(slug) > MAX_SLUG_CHARS or len(slug.encode()) > MAX_SLUG_BYTES:
+        cut = slug[: min(len(slug) - 1, MAX_SLUG_CHARS)]
+        slug = cut.rsplit("-", 1)[0] if "-" in cut else cut
+    return slug
+
+
 def new_entry(root: Path, kind: str, title: str, domain: str, when: date, tags: list[str]) -> Path:
-    slug = slugify(title) or "entry"
+    slug = short_slug(title)
     entry_id = f"{when.isoformat()}-{slug}"
+    rel = f"{ENTRIES_DIR}/{entry_id}.md"
+    text = entry_text(kind, title, domain, when, tags)
+    parsed = parse_entry(rel, text.encode("utf-8"))  # what `check` would say of it
+    errors = [p for p in parsed.problems if p.severity == "error"]
+    if errors:
+        raise ProblemsError(errors, "nothing was written")
     taken = {p.stem: p for p in entry_files(root)} if (root / ENTRIES_DIR).is_dir() else {}
     if entry_id in taken:
         raise JournalError(
@@ -76,7 +110,7 @@ def new_entry(root: Path, kind: str, title: str, domain: str, when: date, tags: 
             "nothing was written. Choose another title or --date."
         )
     path = root / ENTRIES_DIR / f"{entry_id}.md"
-    create_exclusive(path, entry_text(kind, title, domain, when, tags))
+    create_exclusive(path, text)
     return path
 
 
@@ -121,8 +155,25 @@ Write the next win down the same day, while the details are fresh.
 
 
 def init_journal(folder: Path, today: date) -> list[Path]:
-    """Create what is missing; existing files are left exactly as they are."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """A new journal, or nothing: not inside another journal's entries/, and nothing is
+    added to a folder that already holds a journal (journal.toml or entries/)."""
+    from journal.load.journal import find_root
+
+    if folder.exists() and not folder.is_dir():
+        raise JournalError(f"{folder} is a file, not a folder; nothing was written")
+    where = folder.resolve()
+    for parent in (where, *where.parents):
+        if parent.name == ENTRIES_DIR and find_root(parent.parent) == parent.parent:
+            raise JournalError(
+                f"{folder} is inside the entries/ folder of the journal in {parent.parent}; "
+                "nothing was written (expected a folder outside any journal's entries/)"
+            )
+    if any(os.path.lexists(folder / name) for name in ("journal.toml", ENTRIES_DIR)):
+        return []
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise JournalError(f"{folder}: {exc.strerror or exc}; nothing was written") from None
     created = []
     for rel, text in (
         ("journal.toml", CONFIG_TEMPLATE),
