@@ -88,12 +88,11 @@ class Memo:
             self._parsed = {}
             try:
                 with open(self.folder / "parsed.log", "rb") as fh:  # type: ignore[operator]
-                    records = pickle.Unpickler(fh)  # one reader for every record
-                    if records.load() != (_FORMAT, self.parse_key):
+                    if pickle.load(fh) != (_FORMAT, self.parse_key):
                         raise ValueError("another format or parse key")
-                    while True:
+                    while True:  # each record pickled on its own: a fresh reader for each
                         try:
-                            key, parsed = records.load()
+                            key, parsed = pickle.load(fh)
                         except EOFError:
                             break
                         if isinstance(parsed, Parsed):
