@@ -628,23 +628,30 @@ def _no_such_id(path: str, line: int, target: str, known: list[str]) -> Problem:
 
 
 def _follows_cycles(by_id: Mapping[str, Entry]) -> list[Problem]:
-    """Same-day setbacks can follow each other round in a circle; say so at each one."""
+    """Same-day setbacks can follow each other round in a circle; say so at each one.
+    Each entry is walked once (linear in the journal, however long its chains)."""
     problems = []
-    for entry in by_id.values():
-        seen = {entry.id}
-        step = by_id.get(entry.follows or "")
-        while step is not None and step.id not in seen and step.id != entry.id:
-            seen.add(step.id)
-            step = by_id.get(step.follows or "")
-        if step is not None and step.id == entry.id and entry.follows != entry.id:
-            problems.append(
-                Problem(
-                    entry.path,
-                    entry.lines.get("follows", 1),
-                    f"follows `{entry.follows}`, which leads back to this entry: a cycle",
-                    "a chain of setbacks that ends",
+    state: dict[str, int] = {}  # 1: on the chain being walked, 2: done
+    for start in by_id:
+        chain: list[str] = []
+        node: str | None = start
+        while node is not None and node in by_id and node not in state:
+            state[node] = 1
+            chain.append(node)
+            node = by_id[node].follows
+        if node is not None and state.get(node) == 1 and by_id[node].follows != node:
+            for member in chain[chain.index(node) :]:
+                entry = by_id[member]
+                problems.append(
+                    Problem(
+                        entry.path,
+                        entry.lines.get("follows", 1),
+                        f"follows `{entry.follows}`, which leads back to this entry: a cycle",
+                        "a chain of setbacks that ends",
+                    )
                 )
-            )
+        for member in chain:
+            state[member] = 2
     return problems
 
 
