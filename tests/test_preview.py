@@ -246,3 +246,44 @@ def test_other_host_prints_a_warning(make_journal):
     finally:
         proc.kill()
     assert first.startswith("WARNING: serving on 0.0.0.0")
+
+
+# --- what the watcher sees ---------------------------------------------------------------------
+
+
+def test_an_entry_whose_name_starts_with_hash_is_watched(server):
+    before = server.preview.rebuilds
+    (server.preview.root / "entries" / "#1-first.md").write_text(
+        entry("2026-11-04", "win", "speaking", title="Hash named")
+    )
+    assert wait_for(lambda: server.preview.rebuilds > before)
+    status, _, body = get(server, "/entries/%231-first.html")
+    assert status == 200 and b"Hash named" in body
+
+
+def test_entries_as_a_symlink_are_watched(make_journal, tmp_path):
+    elsewhere = tmp_path / "synced" / "entries"
+    elsewhere.mkdir(parents=True)
+    (elsewhere / "a.md").write_text(entry("2026-11-01", title="Linked in"))
+    root = tmp_path / "linked"
+    root.mkdir()
+    (root / "entries").symlink_to(elsewhere, target_is_directory=True)
+    srv = PreviewServer(root, port=0, options=Options(today=TODAY)).start()
+    try:
+        before = srv.preview.rebuilds
+        (elsewhere / "a.md").write_text(entry("2026-11-01", title="Changed far away"))
+        assert wait_for(lambda: srv.preview.rebuilds > before)
+        assert b"Changed far away" in get(srv, "/entries/a.html")[2]
+    finally:
+        srv.stop()
+
+
+def test_warnings_print_on_every_rebuild_that_has_them(server, capsys):
+    entries = server.preview.root / "entries"
+    before = server.preview.rebuilds
+    (entries / "2026-11-05-typo.md").write_text(entry("2026-11-05", "win", "speaking", confidnce=5))
+    assert wait_for(lambda: server.preview.rebuilds > before)
+    out = capsys.readouterr().out
+    assert "entries/2026-11-05-typo.md:5: unknown key `confidnce`" in out
+    assert "did you mean `confidence`?" in out
+    assert "confidnce" in server.preview.state()  # and the browser is told
