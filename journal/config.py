@@ -14,12 +14,12 @@ from typing import Any
 from journal.errors import Problem
 
 CONFIG_NAME = "journal.toml"
-PERIODS = ("week", "day")
+PERIODS = ("week", "day", "month")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-DEFAULT_HALF_LIFE = {"week": 5.0, "day": 13.0}
-TOP_KEYS = ("title", "author", "streaks", "domains", "base_url")
-STREAK_KEYS = ("period", "week_start", "half_life", "rest")
-DOMAIN_KEYS = ("name", "description", "period", "half_life", "rest")
+DEFAULT_HALF_LIFE = {"week": 5.0, "day": 13.0, "month": 3.0}
+TOP_KEYS = ("title", "author", "streaks", "domains", "base_url", "date_format")
+STREAK_KEYS = ("period", "week_start", "half_life", "rest", "target")
+DOMAIN_KEYS = ("name", "description", "period", "half_life", "rest", "target")
 MAX_CONFIG_BYTES = 1024 * 1024  # a settings file; more is a mistake
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2199, 12, 31)  # the dates a journal may hold
 
@@ -39,6 +39,7 @@ class PeriodConfig:
     week_start: int = 0  # 0 = Monday, as date.weekday()
     half_life: float = DEFAULT_HALF_LIFE["week"]
     rest: frozenset[date] = frozenset()
+    target: int = 1  # mastery wins a period needs to count
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class DomainConfig:
     period: str | None = None
     half_life: float | None = None
     rest: frozenset[date] = frozenset()
+    target: int | None = None
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ class Config:
     title: str = "Evidence journal"
     author: str | None = None
     base_url: str | None = None
+    date_format: str = "%-d %b %Y"  # strftime codes; %-d: the day without a leading zero
     streaks: PeriodConfig = PeriodConfig()
     domains: dict[str, DomainConfig] = field(default_factory=dict)
 
@@ -73,6 +76,7 @@ class Config:
             week_start=self.streaks.week_start,
             half_life=half_life,
             rest=self.streaks.rest | dom.rest,
+            target=dom.target if dom.target is not None else self.streaks.target,
         )
 
 
@@ -135,7 +139,8 @@ class _Reader:
             if value in PERIODS:
                 out["period"] = value
             else:
-                self.error(self.line_of("period", table), f"period is {value!r}", "week or day")
+                line = self.line_of("period", table)
+                self.error(line, f"period is {value!r}", "week, day or month")
         if "week_start" in data:
             value = str(data["week_start"]).lower()
             if value in WEEKDAYS:
@@ -156,6 +161,16 @@ class _Reader:
                     self.line_of("half_life", table),
                     f"half_life is {value!r}",
                     "a positive number of periods, at most 10000",
+                )
+        if "target" in data:
+            value = data["target"]
+            if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 1000:
+                out["target"] = value
+            else:
+                self.error(
+                    self.line_of("target", table),
+                    f"target is {value!r}",
+                    "a whole number of mastery wins per period, 1 to 1000",
                 )
         if "rest" in data:
             out["rest"] = self.rest_days(data["rest"], self.line_of("rest", table))
@@ -225,7 +240,7 @@ def load_config(root: Path) -> tuple[Config, list[Problem]]:
         return Config(), reader.problems
     reader.unknown_keys(data, TOP_KEYS, None)
     kwargs: dict[str, Any] = {}
-    for key in ("title", "author", "base_url"):
+    for key in ("title", "author", "base_url", "date_format"):
         if key in data:
             if isinstance(data[key], str):
                 kwargs[key] = data[key]

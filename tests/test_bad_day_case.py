@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
-from journal.analyse.analytics import analyse
+from journal.analyse.analytics import Streak, analyse, periods_between, streak
 from journal.analyse.case import best_strength, case, cases, doubted_wins, hardest_win, overcome
-from journal.config import Config
+from journal.config import Config, DomainConfig, PeriodConfig
 from tests.test_analytics import mk
 
 D = date.fromisoformat
@@ -72,3 +72,59 @@ def test_best_strength_keeps_the_latest_peak():
     series = [(D("2026-01-05"), 0.3), (D("2026-01-12"), 0.2), (D("2026-01-19"), 0.3)]
     assert best_strength(series) == (30, D("2026-01-19"))
     assert best_strength([]) == (0, None)
+
+
+# --- a month period and a target, worked out by hand -------------------------------------------
+
+MONTHLY = [
+    mk(day, domain="talks")
+    for day in (
+        "2026-01-05",
+        "2026-01-20",  # January: 2 mastery wins
+        "2026-02-03",  # February: 1
+        "2026-03-01",
+        "2026-03-02",
+        "2026-03-30",  # March: 3
+        "2026-04-10",
+        "2026-04-11",  # April: 2; May (today's month) none yet
+    )
+]
+MONTH_CONFIG = Config(
+    domains={"talks": DomainConfig(period="month", target=2)},
+)
+
+
+def test_month_period_with_a_target_of_two():
+    ev = analyse(MONTHLY, MONTH_CONFIG, D("2026-05-15"))
+    f = ev.domains["talks"]
+    assert (f.cfg.period, f.cfg.target, f.cfg.half_life) == ("month", 2, 3.0)
+    # months meeting 2: January, March, April (February has 1); May is in progress,
+    # so it breaks nothing: current = April + March = 2, longest = 2 (1 Mar - 11 Apr)
+    assert f.mastery == Streak(2, 2, D("2026-03-01"), D("2026-04-11"))
+    # practice counts any entry: January to April, 4 months
+    assert (f.practice.current, f.practice.longest) == (4, 4)
+    # m = 0.5 ** (1/3) = 0.7937; v = 1, 0, 1, 1: 0.2063, 0.1637, 0.3363, 0.4732 -> 47
+    assert f.strength == 47
+    assert [round(100 * s) for _, s in f.strength_series] == [21, 16, 34, 47]
+    assert f.to_json()["target"] == 2
+
+
+def test_month_period_with_the_default_target():
+    config = Config(domains={"talks": DomainConfig(period="month")})
+    f = analyse(MONTHLY, config, D("2026-05-15")).domains["talks"]
+    assert f.mastery == Streak(4, 4, D("2026-01-05"), D("2026-04-11"))
+
+
+def test_month_rest_and_year_end():
+    cfg = PeriodConfig(
+        period="month",
+        half_life=3,
+        rest=frozenset(D("2026-02-01") + timedelta(days=i) for i in range(28)),
+    )
+    # February is all rest: January and March join up
+    assert streak([D("2026-01-31"), D("2026-03-01")], cfg, D("2026-03-02")).current == 2
+    assert periods_between(D("2025-11-30"), D("2026-01-01"), cfg) == [
+        D("2025-11-01"),
+        D("2025-12-01"),
+        D("2026-01-01"),
+    ]

@@ -41,7 +41,7 @@ def test_domain_settings_override_journal_and_rest_adds_up(tmp_path):
 
 def test_unknown_keys_warn_and_bad_values_are_errors_with_lines(tmp_path):
     (tmp_path / "journal.toml").write_text(
-        'title = "T"\ntitel = "x"\n[streaks]\nperiod = "month"\nrest = ["2026-13-01"]\n'
+        'title = "T"\ntitel = "x"\n[streaks]\nperiod = "fortnight"\nrest = ["2026-13-01"]\n'
         "[domains.running]\nhalf_lfe = 3\n"
     )
     (tmp_path / "entries").mkdir()
@@ -51,7 +51,7 @@ def test_unknown_keys_warn_and_bad_values_are_errors_with_lines(tmp_path):
     assert [str(p) for p in info.value.problems] == [
         "journal.toml:2: unknown key `titel` in the top level is ignored; "
         "did you mean `title`? [warning]",
-        "journal.toml:4: period is 'month' (expected week or day)",
+        "journal.toml:4: period is 'fortnight' (expected week, day or month)",
         "journal.toml:5: rest has '2026-13-01' (expected a list of \"YYYY-MM-DD\" or "
         '"YYYY-MM-DD..YYYY-MM-DD" strings)',
         "journal.toml:7: unknown key `half_lfe` in [domains.running] is ignored; "

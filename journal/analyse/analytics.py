@@ -30,32 +30,44 @@ EXTERNAL = ("circumstances", "luck")
 def period_start(day: date, cfg: PeriodConfig) -> date:
     if cfg.period == "day":
         return day
+    if cfg.period == "month":
+        return day.replace(day=1)
     back = (day.weekday() - cfg.week_start) % 7
     return day - timedelta(days=min(back, (day - date.min).days))  # year 1's first week
 
 
 def period_days(cfg: PeriodConfig) -> int:
+    """Days in a day or week period (a month's vary: see next_period)."""
     return 1 if cfg.period == "day" else 7
+
+
+def next_period(start: date, cfg: PeriodConfig) -> date | None:
+    """The start of the period after the one starting at `start`; None past year 9999."""
+    if cfg.period == "month":
+        if (start.year, start.month) == (9999, 12):
+            return None
+        return date(start.year + start.month // 12, start.month % 12 + 1, 1)
+    step = timedelta(days=period_days(cfg))
+    return None if (date.max - start) < step else start + step
 
 
 def is_rest_period(start: date, cfg: PeriodConfig) -> bool:
     """A period is rest only when every one of its days is declared rest."""
     if not cfg.rest:
         return False
-    days = min(period_days(cfg), (date.max - start).days + 1)  # year 9999's last week
+    following = next_period(start, cfg)
+    days = (following - start).days if following else (date.max - start).days + 1
     return all(start + timedelta(days=i) in cfg.rest for i in range(days))
 
 
 def periods_between(first: date, last: date, cfg: PeriodConfig) -> list[date]:
     """Period starts from the period of `first` through the period of `last`."""
-    step = timedelta(days=period_days(cfg))
-    start, end = period_start(first, cfg), period_start(last, cfg)
+    start: date | None = period_start(first, cfg)
+    end = period_start(last, cfg)
     out = []
-    while start <= end:
+    while start is not None and start <= end:
         out.append(start)
-        if (date.max - start) < step:  # the calendar ends in year 9999
-            break
-        start += step
+        start = next_period(start, cfg)  # None: the calendar ends in year 9999
     return out
 
 
@@ -78,8 +90,8 @@ class Streak:
         }
 
 
-def streak(dates: Iterable[date], cfg: PeriodConfig, today: date) -> Streak:
-    """Consecutive periods holding a counting entry.
+def streak(dates: Iterable[date], cfg: PeriodConfig, today: date, target: int = 1) -> Streak:
+    """Consecutive periods holding at least `target` counting entries.
 
     Rest periods are skipped entirely: a run continues across them, and entries
     inside them neither extend it nor start one. Today's period, while it has no
@@ -98,7 +110,7 @@ def streak(dates: Iterable[date], cfg: PeriodConfig, today: date) -> Streak:
     best: tuple[date | None, date | None] = (None, None)
     for p in periods:
         days = by_period.get(p)
-        if days:
+        if days and len(days) >= target:
             if run == 0:
                 run_first = min(days)
             run += 1
@@ -109,7 +121,7 @@ def streak(dates: Iterable[date], cfg: PeriodConfig, today: date) -> Streak:
     current = 0
     today_period = period_start(today, cfg)
     for i, p in enumerate(reversed(periods)):
-        if p in by_period:
+        if len(by_period.get(p, ())) >= target:
             current += 1
         elif i == 0 and p == today_period:
             continue  # today's period is not over yet
@@ -124,9 +136,11 @@ def streak(dates: Iterable[date], cfg: PeriodConfig, today: date) -> Streak:
 def strength_series(
     mastery_days: Iterable[date], first_day: date, cfg: PeriodConfig, today: date
 ) -> list[tuple[date, float]]:
-    """s = m·s_prev + (1 − m)·v per period, skipping rest; today counts once it has a win."""
+    """s = m·s_prev + (1 − m)·v per period, skipping rest; v = 1 when the period holds
+    `cfg.target` mastery wins; today's period counts once it does."""
     m = 0.5 ** (1 / cfg.half_life)
-    with_win = {period_start(d, cfg) for d in mastery_days if d <= today}
+    wins_in = Counter(period_start(d, cfg) for d in mastery_days if d <= today)
+    with_win = {p for p, n in wins_in.items() if n >= cfg.target}
     today_period = period_start(today, cfg)
     s = 0.0
     series = []
@@ -366,6 +380,7 @@ class Figures:
         return {
             "name": self.name,
             "period": self.cfg.period,
+            "target": self.cfg.target,
             "wins": self.wins,
             "setbacks": self.setbacks,
             "strength": self.strength,
@@ -399,7 +414,7 @@ def figures(
         entries=counted,
         wins=len(wins),
         setbacks=len(counted) - len(wins),
-        mastery=streak(mastery_days, cfg, today),
+        mastery=streak(mastery_days, cfg, today, cfg.target),
         practice=streak((e.date for e in counted), cfg, today),
         strength_series=tuple(series),
         strength=strength(series),
@@ -496,7 +511,8 @@ def period_states(f: Figures, today: date, last: int) -> list[tuple[date, str]]:
     """The latest `last` periods: 'mastery', 'practice', 'rest', 'empty' or 'current'."""
     if not f.entries:
         return []
-    mastery = {period_start(e.date, f.cfg) for e in f.entries if e.is_mastery_win}
+    wins_in = Counter(period_start(e.date, f.cfg) for e in f.entries if e.is_mastery_win)
+    mastery = {p for p, n in wins_in.items() if n >= f.cfg.target}
     practice = {period_start(e.date, f.cfg) for e in f.entries}
     today_period = period_start(today, f.cfg)
     states = []

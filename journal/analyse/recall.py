@@ -28,10 +28,13 @@ def on_this_day(entries: Sequence[Entry], today: date) -> list[Entry]:
 
 
 def looking_back(entries: Sequence[Entry], today: date) -> list[tuple[str, date, list[Entry]]]:
-    """("a month ago" | "a year ago", that date, its entries), only where there are entries."""
+    """("a month ago" | "a year ago", that date, its entries), only where there are entries
+    that `on_this_day` does not already list (a year ago is usually this day last year)."""
     out = []
     for label, months in (("A month ago", 1), ("A year ago", 12)):
         day = months_back(today, months)
+        if (day.month, day.day) == (today.month, today.day):
+            continue  # on this day lists them
         found = [e for e in entries if e.date == day]
         if found:
             out.append((label, day, found))

@@ -2,29 +2,48 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date, timedelta
+from typing import Any
 
 from journal.analyse.analytics import Figures, daily_counts, period_states
+from journal.analyse.case import best_strength
 from journal.load.entry import Entry
 from journal.pages import charts
-from journal.pages.model import Site
+from journal.pages.model import Site, date_format
 from journal.pages.page import Page
+from journal.pages.paths import entry_path, month_path
 
-STRIP_PERIODS = {"week": 26, "day": 60}
+STRIP_PERIODS = {"week": 26, "day": 60, "month": 24}
 SOURCES = ("mastery", "vicarious", "persuasion", "physiological")
 
 
-def heatmap_window(today: date) -> tuple[date, date]:
-    """The last 12 months, ending today."""
-    return today - timedelta(days=364), today
+def heatmap_window(today: date, entries: tuple[Entry, ...] = ()) -> tuple[date, date]:
+    """The last 12 months, ending today; when nothing was written in them, the 12 months
+    up to the latest entry, so a pause never shows an empty year."""
+    end = today
+    counted = [e.date for e in entries if e.date <= today]
+    if counted and max(counted) <= today - timedelta(days=364):
+        end = max(counted)
+    return end - timedelta(days=364), end
 
 
-def strip(f: Figures, today: date, id_prefix: str) -> str:
-    cells = [
-        (f"{'week of ' if f.cfg.period == 'week' else ''}{p.isoformat()}", state)
-        for p, state in period_states(f, today, STRIP_PERIODS[f.cfg.period])
-    ]
-    return charts.period_strip(cells, id_prefix=id_prefix, label=f"{f.name}: recent periods")
+def period_label(p: date, period: str, fmt: charts.Fmt) -> str:
+    if period == "month":
+        return f"{charts.MONTHS[p.month - 1]} {p.year}"
+    return f"{'week of ' if period == 'week' else ''}{fmt(p)}"
+
+
+def strip(f: Figures, today: date, id_prefix: str, fmt: charts.Fmt = charts._iso) -> str:
+    states = period_states(f, today, STRIP_PERIODS.get(f.cfg.period, 26))
+    cells = [(period_label(p, f.cfg.period, fmt), state) for p, state in states]
+    return charts.period_strip(
+        cells,
+        id_prefix=id_prefix,
+        label=f"{f.name}: the latest {len(cells)} {f.cfg.period}s",
+        first=period_label(states[0][0], f.cfg.period, fmt) if states else "",
+        last=period_label(states[-1][0], f.cfg.period, fmt) if states else "",
+    )
 
 
 def sparkline(f: Figures, id_prefix: str) -> str:
@@ -32,8 +51,31 @@ def sparkline(f: Figures, id_prefix: str) -> str:
     return charts.sparkline(values, id_prefix=id_prefix, label=f"{f.name}: evidence strength")
 
 
-def heatmap(entries: tuple[Entry, ...], f: Figures, today: date, id_prefix: str, title: str) -> str:
-    start, end = heatmap_window(today)
+def day_links(entries: tuple[Entry, ...], start: date, end: date) -> dict[date, charts.Link]:
+    """Each day's link: its entry when there is one, else the day on its month's page."""
+    by_day: dict[date, list[Entry]] = defaultdict(list)
+    for e in entries:
+        if start <= e.date <= end:
+            by_day[e.date].append(e)
+    return {
+        d: (entry_path(found[0].id), "")
+        if len(found) == 1
+        else (month_path(f"{d:%Y-%m}"), f"d-{d.isoformat()}")
+        for d, found in by_day.items()
+    }
+
+
+def heatmap(
+    entries: tuple[Entry, ...],
+    f: Figures,
+    today: date,
+    id_prefix: str,
+    title: str,
+    fmt: charts.Fmt = charts._iso,
+) -> charts.Parts:
+    start, end = heatmap_window(today, entries)
+    if end != today:
+        title += f" (to your latest entry, {fmt(end)})"
     return charts.calendar_heatmap(
         daily_counts(entries, start, end),
         start,
@@ -42,49 +84,69 @@ def heatmap(entries: tuple[Entry, ...], f: Figures, today: date, id_prefix: str,
         week_start=f.cfg.week_start,
         rest=f.cfg.rest,
         title=title,
+        links=day_links(entries, start, end),
+        fmt=fmt,
     )
 
 
-def domain_charts(f: Figures, today: date) -> dict[str, str]:
+def domain_charts(f: Figures, today: date, fmt: charts.Fmt = charts._iso) -> dict[str, Any]:
     slug = f.slug
     difficulty = [(e.date, e.difficulty, e.is_win) for e in f.entries if e.difficulty]
     confidence = [(e.date, e.confidence, e.is_win) for e in f.entries if e.confidence]
     return {
-        "heatmap": heatmap(f.entries, f, today, f"heat-{slug}", f"{f.name}: the last 12 months"),
+        "heatmap": heatmap(
+            f.entries, f, today, f"heat-{slug}", f"{f.name}: the last 12 months", fmt
+        ),
         "difficulty": charts.scatter(
             difficulty,
             id_prefix=f"diff-{slug}",
-            title=f"{f.name}: difficulty over time",
+            title=f"{f.name}: difficulty of every attempt",
             what="difficulty",
             trend=True,
+            fmt=fmt,
         ),
         "confidence": charts.scatter(
             confidence,
             id_prefix=f"conf-{slug}",
-            title=f"{f.name}: confidence over time",
+            title=f"{f.name}: confidence before each attempt",
             what="confidence",
             threshold=6,
+            fmt=fmt,
         ),
         "sources": charts.bar_chart(
             [(s.capitalize(), f.sources.get(s, 0)) for s in SOURCES],
             id_prefix=f"src-{slug}",
             label=f"{f.name}: wins by source of evidence",
         ),
-        "strip": strip(f, today, f"strip-{slug}"),
+        "strip": strip(f, today, f"strip-{slug}", fmt),
     }
 
 
 def evidence_pages(site: Site) -> list[Page]:
     ev, today = site.evidence, site.today
+    fmt = date_format(site.journal.config)
     mix = ev.overall.attribution
+    recency = {}
+    for f in (ev.overall, *ev.domains.values()):
+        mastery = [e.date for e in f.entries if e.is_mastery_win]
+        best, when = best_strength(f.strength_series)
+        recency[f.slug] = (
+            mastery[-1] if mastery else None,
+            f.entries[-1].date if f.entries else None,
+            best,
+            when,
+        )
     streaks = Page(
         "streaks.html",
         "streaks.html",
         {
+            "recency": recency,
             "overall": ev.overall,
             "rows": list(ev.domains.values()),
-            "overall_strip": strip(ev.overall, today, "strip-all"),
-            "strips": {slug: strip(f, today, f"strip-{slug}") for slug, f in ev.domains.items()},
+            "overall_strip": strip(ev.overall, today, "strip-all", fmt),
+            "strips": {
+                slug: strip(f, today, f"strip-{slug}", fmt) for slug, f in ev.domains.items()
+            },
         },
     )
     sections = [

@@ -34,6 +34,27 @@ class DomainSummary:
         return self.entries[0]
 
 
+DEFAULT_DATE_FORMAT = "%-d %b %Y"  # 12 Nov 2026
+
+
+@dataclass(frozen=True)
+class DateFormat:
+    """The one way the site writes a date (`date_format` in journal.toml, strftime codes;
+    `%-d` and `%-m` are the day and month without a leading zero on every platform)."""
+
+    pattern: str = DEFAULT_DATE_FORMAT
+
+    def __call__(self, day: date | None) -> str:
+        if day is None:
+            return ""
+        pattern = self.pattern.replace("%-d", str(day.day)).replace("%-m", str(day.month))
+        return day.strftime(pattern)
+
+
+def date_format(config: object) -> DateFormat:
+    return DateFormat(getattr(config, "date_format", None) or DEFAULT_DATE_FORMAT)
+
+
 @dataclass(frozen=True)
 class SiteOptions:
     """How the pages are meant to be seen (part of every page's key)."""
@@ -72,6 +93,7 @@ class Site:
             "preview": self.options.preview,
             "encrypted": self.options.encrypted,
             "has_evidence": True,
+            "fmt_date": date_format(config),
         }
 
 

@@ -160,6 +160,13 @@
   domainBox.value = params.get("domain") || "";
   var index = null, current = null, shown = 0, generation = 0;
 
+  /* 2026-11-12 -> 12 Nov 2026, the site's default date format */
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  function shortDate(iso) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || "");
+    return m ? +m[3] + " " + MONTHS[+m[2] - 1] + " " + m[1] : iso;
+  }
+
   /* A result's line comes from the main index at once; its snippet when its text arrives. */
   function item(n, words) {
     var li = document.createElement("li"), a = document.createElement("a");
@@ -167,11 +174,15 @@
     li.className = kind;
     a.href = index.links[n];
     mark(index.titles[n], words, a);
+    var badge = document.createElement("span");
+    badge.className = "badge " + kind;
+    badge.textContent = kind === "win" ? "Win" : "Setback";
     var meta = document.createElement("span");
     meta.className = "meta";
-    meta.textContent = " " + index.dates[n] + " · " + kind + " · " + (index.domains[slug] || slug);
+    meta.textContent = " " + shortDate(index.dates[n]) + " · " + (index.domains[slug] || slug);
     var p = document.createElement("p");
     p.className = "snippet";
+    li.appendChild(badge); li.appendChild(document.createTextNode(" "));
     li.appendChild(a); li.appendChild(meta); li.appendChild(p);
     return li;
   }
