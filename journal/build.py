@@ -239,10 +239,12 @@ def open_memo(root: Path) -> Memo:
         memo.prepare()
         return memo
     except OSError as exc:
-        print(
-            f"warning: cannot use {folder} ({exc.strerror}); building without a cache",
-            file=sys.stderr,
-        )
+        if not isinstance(exc, NotADirectoryError | FileExistsError):  # the loader says so
+            print(
+                f"{CACHE_DIR}:1: cannot be used ({exc.strerror}); building without a cache "
+                "[warning]",
+                file=sys.stderr,
+            )
         return Memo(None, parse_key())
 
 

@@ -232,7 +232,7 @@ def test_cli_check_exit_codes_and_report(make_journal, capsys):
     (root / "entries" / "bad.md").write_text("---\ndate: 2026-01-01\nkind: wn\ndomain: a\n---\n")
     assert main(["check", "--root", str(root)]) == 1
     err = capsys.readouterr().err
-    assert "entries/bad.md:3: kind is 'wn' (expected win or setback)" in err
+    assert "entries/bad.md:3: kind is 'wn'; did you mean `win`? (expected win or setback)" in err
     assert "Traceback" not in err
 
 

@@ -666,19 +666,26 @@ def _same_page_names(entries: Iterable[Entry]) -> list[Problem]:
     """Two different names with one slug (`C++` and `C#`) would share a page: reported,
     never merged. Spellings of one name (`Public speaking`, `public-speaking`) are fine."""
     problems = []
-    first: dict[tuple[str, str], tuple[str, str]] = {}  # (what, slug) -> (spelling, where)
+    first: dict[tuple[str, str], tuple[str, str, str]] = {}  # (what, slug) -> first seen
+    spellings: dict[str, str] = {}  # a journal has few distinct names: each spelt once
     for entry in sorted(entries, key=lambda e: e.path):
         names = [("domain", entry.domain_label)] + [("tag", t) for t in entry.tags]
         for what, name in names:
+            spelling = spellings.get(name)
+            if spelling is None:
+                spelling = spellings[name] = _spelling(name)
             slug = slugify(name)
-            seen = first.setdefault((what, slug), (_spelling(name), f"{name!r} in {entry.path}"))
-            if seen[0] != _spelling(name):
+            seen = first.get((what, slug))
+            if seen is None:
+                first[(what, slug)] = (spelling, name, entry.path)
+            elif seen[0] != spelling:
                 key = "domain" if what == "domain" else "tags"
                 problems.append(
                     Problem(
                         entry.path,
                         entry.lines.get(key, 1),
-                        f"{what} {name!r} and {seen[1]} both make the page name `{slug}`",
+                        f"{what} {name!r} and {seen[1]!r} in {seen[2]} both make the page "
+                        f"name `{slug}`",
                         f"{what} names that differ in letters or digits, or the same name",
                     )
                 )

@@ -78,14 +78,14 @@ def _write(out: Path, files: dict[str, bytes], root: Path) -> int:
 
 
 def make_linker(keys: SiteKeys) -> Callable[[str], str]:
-    """Logical page path -> the path it has inside the shell; fragments are kept."""
+    """Logical page path -> the path it has inside the shell. A `#` is part of the path
+    (an entry may be named `#1.md`): pages link to pages, never to fragments."""
 
     def link(path: str) -> str:
-        target, hash_, fragment = path.partition("#")
-        if target == "index.html" or target.startswith("assets/"):
+        if path == "index.html" or path.startswith("assets/"):
             return path
-        ext = posixpath.splitext(target)[1] or ".html"
-        return f"{OBJECTS}/{keys.opaque_name(target)}{ext}{hash_}{fragment}"
+        ext = posixpath.splitext(path)[1] or ".html"
+        return f"{OBJECTS}/{keys.opaque_name(path)}{ext}"
 
     return link
 
