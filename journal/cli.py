@@ -65,11 +65,81 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_new(args: argparse.Namespace) -> int:
     from journal.commands.scaffold import new_entry
+    from journal.commands.writing import edit_until_valid, editor_command
 
     root = _root(args)
     tags = [t.strip() for t in (args.tags or "").split(",") if t.strip()]
-    path = new_entry(root, args.kind, args.title, args.domain, args.date or date.today(), tags)
+    body = args.message
+    if body == "-":
+        body = sys.stdin.read()
+    fields = {key: getattr(args, key) for key in FIELD_OPTIONS}
+    fields.update(private=args.private, draft=args.draft)
+    edit = body is None and not args.no_edit
+    path = new_entry(
+        root,
+        args.kind,
+        args.title,
+        args.domain,
+        args.date or date.today(),
+        tags,
+        fields,
+        body,
+        before_writing=editor_command if edit else lambda: None,  # no editor: nothing written
+    )
+    if edit:
+        return edit_until_valid(root, path)
     print(path)
+    return 0
+
+
+def cmd_edit(args: argparse.Namespace) -> int:
+    from journal.commands.writing import edit_until_valid, every_entry, find_entry
+
+    root = _root(args)
+    entry = find_entry(every_entry(root), " ".join(args.what))
+    return edit_until_valid(root, root / entry.path)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from journal.commands.writing import every_entry, list_lines
+
+    journal = every_entry(_root(args))
+    lines = list_lines(journal, domain=args.domain, kind=args.kind, since=args.since, limit=args.n)
+    for line in lines:
+        print(line)
+    return 0
+
+
+def cmd_domains(args: argparse.Namespace) -> int:
+    from journal.commands.writing import (
+        domains_lines,
+        every_entry,
+        plan_rename,
+        replace_atomically,
+    )
+
+    root = _root(args)
+    journal = every_entry(root)
+    if args.action is None:
+        for line in domains_lines(journal):
+            print(line)
+        return 0
+    if args.action != "rename" or len(args.names) != 2:
+        raise JournalError("usage: journal domains rename OLD NEW [--apply]")
+    old, new = args.names
+    plans, config = plan_rename(journal, old, new)
+    verb = "changed" if args.apply else "would change"
+    for plan in plans:
+        rel = plan.path.relative_to(root).as_posix()
+        print(f"{rel}:{plan.line}: {verb} {plan.old.decode('utf-8').strip()!r}")
+        if args.apply:
+            replace_atomically(plan.path, plan.new)
+    if config is not None:
+        print(f"journal.toml: {verb} the [domains.…] section's name")
+        if args.apply:
+            replace_atomically(root / "journal.toml", config.encode("utf-8"))
+    if not args.apply:
+        print(f"Dry run: {len(plans)} entries would change. Run again with --apply to do it.")
     return 0
 
 
@@ -277,7 +347,7 @@ def parser() -> argparse.ArgumentParser:
         "private static site.",
     )
     top.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    sub = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    sub = top.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser(
         "build",
@@ -301,15 +371,80 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "new",
         parents=[common],
-        help="start a new entry with reflection prompts",
-        description="Write entries/YYYY-MM-DD-slug.md; never overwrites.",
+        help="write a new entry, in your editor",
+        description="Write entries/YYYY-MM-DD-slug.md (never over a file), open it in $VISUAL "
+        "or $EDITOR, then check it and offer to reopen it while it has errors.",
     )
-    p.add_argument("kind", choices=["win", "setback"])
-    p.add_argument("title")
-    p.add_argument("--domain", required=True, help="e.g. public-speaking")
+    p.add_argument("kind", choices=["win", "setback"], help="what happened: win or setback")
+    p.add_argument("title", help="one line; the file is named after it")
+    p.add_argument("--domain", required=True, help="the domain, e.g. public-speaking")
     p.add_argument("--tags", help="comma-separated, e.g. talks,meetup")
-    p.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="default: today")
+    p.add_argument(
+        "--date", type=_date, metavar="YYYY-MM-DD", help="the entry's date (default: today)"
+    )
+    p.add_argument(
+        "-m", dest="message", metavar="TEXT", help="the body, with no editor ('-': standard input)"
+    )
+    p.add_argument("--no-edit", action="store_true", help="only write the file and print its path")
+    p.add_argument("--difficulty", type=int, metavar="N", help="1-10: how hard it was")
+    p.add_argument("--confidence", type=int, metavar="N", help="1-10: before it, how sure you were")
+    p.add_argument("--source", help="mastery (default), vicarious, persuasion or physiological")
+    p.add_argument(
+        "--attribution",
+        help="setbacks: effort, strategy, preparation, circumstances, luck or ability",
+    )
+    p.add_argument("--lesson", help="setbacks: what it taught, one line")
+    p.add_argument("--next", help="setbacks: what to try differently next time")
+    p.add_argument(
+        "--follows", metavar="ID", help="the id of the setback whose lesson this applies"
+    )
+    p.add_argument("--private", action="store_true", help="never published")
+    p.add_argument("--draft", action="store_true", help="left out of build until ready")
     p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser(
+        "edit",
+        parents=[common],
+        help="reopen an entry in your editor",
+        description="Open an entry in $VISUAL or $EDITOR, then check it as `new` does.",
+    )
+    p.add_argument(
+        "what",
+        nargs="+",
+        metavar="ID|last|WORDS",
+        help="an id, `last` (the newest), or words of its title",
+    )
+    p.set_defaults(func=cmd_edit)
+
+    p = sub.add_parser(
+        "list",
+        parents=[common],
+        help="list entries, newest first",
+        description="One line per entry: date, kind, domain, title, id (drafts and private "
+        "ones marked).",
+    )
+    p.add_argument("--domain", metavar="D", help="only this domain (slug or name)")
+    p.add_argument("--kind", choices=["win", "setback"], help="only wins or only setbacks")
+    p.add_argument("--since", type=_date, metavar="YYYY-MM-DD", help="only entries from this date")
+    p.add_argument("-n", type=int, metavar="N", help="at most N entries (default: all)")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser(
+        "domains",
+        parents=[common],
+        help="list the domains, or rename one",
+        description="List each domain with its name, slug, counts and spellings, and flag "
+        "near-duplicates; `rename OLD NEW` rewrites only the `domain:` line of its entries "
+        "(and its [domains.…] section), as a dry run unless --apply.",
+    )
+    p.add_argument("action", nargs="?", choices=["rename"], help="rename: change a domain's name")
+    p.add_argument(
+        "names", nargs="*", metavar="OLD NEW", help="for rename: the domain and its new name"
+    )
+    p.add_argument(
+        "--apply", action="store_true", help="rename for real (default: show what would change)"
+    )
+    p.set_defaults(func=cmd_domains)
 
     p = sub.add_parser(
         "serve",
@@ -318,18 +453,14 @@ def parser() -> argparse.ArgumentParser:
         description="Build, serve on 127.0.0.1, and rebuild and reload on every save. "
         "Drafts and private entries are shown, marked as such.",
     )
-    p.add_argument("--port", type=int, default=8000, help="default: 8000")
+    p.add_argument("--port", type=int, default=8000, help="the port (default: 8000)")
     p.add_argument(
         "--host",
         default="127.0.0.1",
-        help="default: 127.0.0.1; any other address makes the journal visible on the network",
+        help="the address to listen on, and the only host name answered besides the loopback "
+        "ones (default: 127.0.0.1); any other makes the journal visible on the network",
     )
     p.add_argument("--open", action="store_true", help="open the site in a browser")
-    p.add_argument(
-        "--drafts",
-        action="store_true",
-        help="accepted for symmetry with build; the preview always shows drafts",
-    )
     _today_option(p)
     p.add_argument("--out", metavar="DIR", help="output folder (default: site/ in the journal)")
     p.add_argument(
@@ -397,7 +528,9 @@ def parser() -> argparse.ArgumentParser:
         description="A brag document: every win (newest first per domain), for a review or a "
         "CV. Drafts and private entries are left out.",
     )
-    p.add_argument("--format", choices=["markdown", "json"], default="markdown")
+    p.add_argument(
+        "--format", choices=["markdown", "json"], default="markdown", help="(default: markdown)"
+    )
     p.add_argument("--domain", metavar="D", help="only this domain (slug or name)")
     p.add_argument("--since", type=_date, metavar="YYYY-MM-DD", help="only entries from this date")
     p.add_argument("--lessons", action="store_true", help="add each domain's setback lessons")
@@ -411,7 +544,7 @@ def parser() -> argparse.ArgumentParser:
         help="start a new journal in DIR",
         description="Create journal.toml, entries/ with one example, .gitignore.",
     )
-    p.add_argument("dir", nargs="?", default=".", metavar="DIR")
+    p.add_argument("dir", nargs="?", default=".", metavar="DIR", help="where (default: .)")
     p.set_defaults(func=cmd_init)
 
     return top
@@ -421,6 +554,9 @@ def parser() -> argparse.ArgumentParser:
 OUTCOMES = {
     "check": None,
     "new": "nothing was written",
+    "list": "nothing was listed",
+    "edit": "nothing was opened",
+    "domains": "nothing was changed",
     "export": "nothing was written",
     "stats": "no figures were made",
 }
@@ -437,8 +573,15 @@ def _check_dates(args: argparse.Namespace) -> None:
             raise JournalError(f"--{name} {value}: out of range (expected {RANGE_TEXT})")
 
 
+FIELD_OPTIONS = ("difficulty", "confidence", "source", "attribution", "lesson", "next", "follows")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    top = parser()
+    args = top.parse_args(argv)
+    if args.command is None:  # bare `journal`: what it can do
+        top.print_help()
+        return 0
     try:
         _check_dates(args)
         return args.func(args)

@@ -35,32 +35,53 @@ MAX_WAIT_SECONDS = 1.0  # ...or after this long, whatever keeps happening
 IGNORED_SUFFIXES = (".swp", ".swx", ".swo", "~", ".tmp", ".part", ".crdownload")
 IGNORED_NAMES = {"4913", ".DS_Store"}
 
-RELOAD_SCRIPT = """<script>/* Evidence Journal preview: live reload and error overlay */
+RELOAD_SCRIPT = """<script>/* Evidence Journal preview: live reload, errors and warnings */
 (function () {
   var build = "%(build)s", key = "journal-scroll:" + location.pathname;
   var saved = sessionStorage.getItem(key);
   if (saved !== null) { sessionStorage.removeItem(key);
     addEventListener("load", function () { scrollTo(0, +saved); }); scrollTo(0, +saved); }
-  function overlay(report) {
-    var box = document.getElementById("journal-error-overlay");
-    if (!report) { if (box) box.remove(); return; }
-    if (!box) {
-      box = document.createElement("div"); box.id = "journal-error-overlay";
-      box.setAttribute("role", "alert");
-      box.style.cssText = "position:fixed;inset:1rem;z-index:99999;overflow:auto;padding:1rem;" +
-        "background:#fff5f2;color:#5a1000;border:3px solid #a33a1c;border-radius:.5rem;" +
-        "font:14px/1.5 system-ui,sans-serif;box-shadow:0 4px 24px rgba(0,0,0,.3)";
-      var h = document.createElement("p"); h.style.fontWeight = "700";
-      h.textContent = "The last change could not be built; this page shows the last good build.";
-      var pre = document.createElement("pre"); pre.style.whiteSpace = "pre-wrap";
-      box.appendChild(h); box.appendChild(pre); document.body.appendChild(box);
+  var style = document.createElement("style");
+  style.textContent = ".journal-preview-box{position:fixed;left:.5rem;right:.5rem;bottom:.5rem;" +
+    "z-index:99999;max-height:40vh;overflow:auto;padding:.75rem 1rem;border-radius:.5rem;" +
+    "font:14px/1.5 system-ui,sans-serif;box-shadow:0 4px 24px rgba(0,0,0,.3);" +
+    "background:#fff5f2;color:#5a1000;border:3px solid #a33a1c}" +
+    ".journal-preview-box.warn{background:#fffbe6;color:#4a3700;border-color:#8a6d00}" +
+    ".journal-preview-box pre{white-space:pre-wrap;margin:.5rem 0 0;font-size:13px}" +
+    ".journal-preview-box p{margin:0;font-weight:700;padding-right:5.5rem}" +
+    ".journal-preview-box button{position:absolute;top:.5rem;right:.5rem;font:inherit;" +
+    "padding:.2rem .6rem;border-radius:.3rem;border:2px solid currentColor;" +
+    "background:transparent;color:inherit;cursor:pointer}" +
+    "@media (prefers-color-scheme: dark){.journal-preview-box{background:#2b130d;" +
+    "color:#ffd9cf;border-color:#ff8a65}.journal-preview-box.warn{background:#2a2410;" +
+    "color:#ffe9a3;border-color:#e0b400}}";
+  document.head.appendChild(style);
+  function box(id, cls, role, title, report) {
+    var el = document.getElementById(id);
+    if (!report || sessionStorage.getItem("journal-dismissed:" + id) === report) {
+      if (el) el.remove(); return; }
+    if (!el) {
+      el = document.createElement("div"); el.id = id; el.className = "journal-preview-box " + cls;
+      el.setAttribute("role", role);
+      var h = document.createElement("p"); h.textContent = title;
+      var close = document.createElement("button"); close.type = "button";
+      close.textContent = "Dismiss"; close.setAttribute("aria-label", "Dismiss: " + title);
+      close.addEventListener("click", function () {
+        sessionStorage.setItem("journal-dismissed:" + id, el.querySelector("pre").textContent);
+        el.remove(); });
+      var pre = document.createElement("pre");
+      el.appendChild(h); el.appendChild(close); el.appendChild(pre); document.body.appendChild(el);
     }
-    box.querySelector("pre").textContent = report;
+    el.querySelector("pre").textContent = report;
   }
   var source = new EventSource("%(events)s");
   source.onmessage = function (event) {
     var state = JSON.parse(event.data);
-    overlay(state.error);
+    box("journal-error-overlay", "error", "alert",
+        "The last change could not be built. The page is the last good build; fix the file " +
+        "and this updates by itself.", state.error);
+    box("journal-warnings", "warn", "status", "Warnings (the site was built):",
+        state.error ? null : state.warnings);
     if (!state.error && state.build !== build) {
       sessionStorage.setItem(key, String(scrollY)); source.close(); location.reload();
     }

@@ -248,6 +248,7 @@ def test_new_writes_prompts_and_never_overwrites(make_journal, capsys):
         "talks,q&a",
         "--date",
         "2026-11-20",
+        "--no-edit",
         "--root",
         str(root),
     ]
@@ -276,6 +277,7 @@ def test_new_writes_prompts_and_never_overwrites(make_journal, capsys):
                 "public-speaking",
                 "--date",
                 "2026-11-21",
+                "--no-edit",
                 "--root",
                 str(root),
             ]

@@ -110,7 +110,8 @@ def test_unknown_key_warns_with_suggestion_and_is_kept(make_journal):
 def test_setback_without_lesson_warns(make_journal):
     journal = load_journal(make_journal({"x.md": entry("2026-05-01", "setback")}))
     assert [str(w) for w in journal.warnings] == [
-        "entries/x.md:3: setback has no `lesson`: what did it teach? [warning]"
+        "entries/x.md:3: setback has no lesson: what did it teach? (answer under "
+        "“What did I learn?”, or give `lesson:`) [warning]"
     ]
 
 

@@ -162,7 +162,7 @@ def test_new_shortens_a_title_too_long_for_a_file_name(tmp_path):
     (root / "entries").mkdir(parents=True)
     title = "Ran " + "a very long way " * 40 + "ünïcödé " * 30
     done, _ = run_journal(
-        ["new", "win", title, "--domain", "running", "--date", "2026-05-01"], root
+        ["new", "win", title, "--domain", "running", "--date", "2026-05-01", "--no-edit"], root
     )
     assert done.returncode == 0, done.stderr
     path = Path(done.stdout.strip())

@@ -287,3 +287,53 @@ def test_warnings_print_on_every_rebuild_that_has_them(server, capsys):
     assert "entries/2026-11-05-typo.md:5: unknown key `confidnce`" in out
     assert "did you mean `confidence`?" in out
     assert "confidnce" in server.preview.state()  # and the browser is told
+
+
+def test_warning_banner_and_dismissible_overlay_in_chromium(server, page):
+    entry_file = server.preview.root / "entries" / "2026-11-01-talk.md"
+    page.goto(server.url + "entries/2026-11-01-talk.html")
+    page.wait_for_selector("text=Original text.")
+    # a typo'd key: the site builds, and the page says so in a banner
+    good = entry_file.read_text()
+    entry_file.write_text(good.replace("kind: win", "kind: win\nconfidnce: 4"))
+    banner = page.wait_for_selector("#journal-warnings")
+    assert "unknown key `confidnce`" in banner.inner_text()
+    assert "did you mean `confidence`?" in banner.inner_text()
+    page.click("#journal-warnings button")
+    page.wait_for_selector("#journal-warnings", state="detached")
+    page.reload()  # dismissed stays dismissed while the warning is the same
+    page.wait_for_selector("text=Original text.")
+    page.wait_for_timeout(300)
+    assert page.query_selector("#journal-warnings") is None
+    # an error: the overlay shows it over the last good page, which stays readable
+    entry_file.write_text(good.replace("kind: win", "kind: victory"))
+    overlay = page.wait_for_selector("#journal-error-overlay")
+    assert "kind is 'victory'" in overlay.inner_text()
+    box = overlay.bounding_box()
+    viewport = page.viewport_size
+    assert box["height"] < viewport["height"] / 2  # the page beneath is not hidden
+    assert page.is_visible("text=The talk")
+    page.click("#journal-error-overlay button")
+    page.wait_for_selector("#journal-error-overlay", state="detached")
+    entry_file.write_text(good)
+    page.wait_for_selector("text=Original text.")
+
+
+def test_overlay_follows_the_colour_scheme(server, browser):
+    context = browser.new_context(color_scheme="dark")
+    try:
+        page = context.new_page()
+        entry_file = server.preview.root / "entries" / "2026-11-01-talk.md"
+        good = entry_file.read_text()
+        page.goto(server.url + "entries/2026-11-01-talk.html")
+        page.wait_for_selector("text=Original text.")
+        entry_file.write_text(good.replace("kind: win", "kind: victory"))
+        page.wait_for_selector("#journal-error-overlay")
+        background = page.eval_on_selector(
+            "#journal-error-overlay", "el => getComputedStyle(el).backgroundColor"
+        )
+        red, green, blue = (int(x) for x in background[4:-1].split(",")[:3])
+        assert red + green + blue < 3 * 80, background  # dark, not the light box
+        entry_file.write_text(good)
+    finally:
+        context.close()

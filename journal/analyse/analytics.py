@@ -470,11 +470,18 @@ class Evidence:
 
 
 def domain_name(config: Config, slug: str, entries: Sequence[Entry]) -> str:
-    """The configured name, else the domain as written in its latest entry."""
+    """The configured name, else the spelling most entries use (on a tie, the latest's):
+    one stray spelling does not rename the domain."""
     configured = config.domains.get(slug)
     if configured and configured.name:
         return configured.name
-    return max(entries, key=lambda e: e.sort_key).domain_label if entries else slug
+    if not entries:
+        return slug
+    counts = Counter(e.domain_label for e in entries)
+    latest: dict[str, tuple] = {}
+    for e in entries:
+        latest[e.domain_label] = max(latest.get(e.domain_label, e.sort_key), e.sort_key)
+    return max(counts, key=lambda label: (counts[label], latest[label]))
 
 
 def analyse(entries: Sequence[Entry], config: Config, today: date) -> Evidence:

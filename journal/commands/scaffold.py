@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -11,21 +12,8 @@ import frontmatter
 from journal.errors import JournalError, ProblemsError
 from journal.load.entry import parse_entry
 from journal.load.files import ENTRIES_DIR, entry_files
+from journal.load.markdown import PROMPTS  # noqa: E402 - the prompts the parser knows
 from journal.text import slugify
-
-PROMPTS = {
-    "win": [
-        "What specific actions led to this?",
-        "What did it prove about what I can do?",
-        "How will I use it next time?",
-    ],
-    "setback": [
-        "What did I attempt?",
-        "What happened?",
-        "What did I learn?",
-        "What will I try differently?",
-    ],
-}
 
 
 def create_exclusive(path: Path, text: str) -> None:
@@ -47,32 +35,51 @@ def create_exclusive(path: Path, text: str) -> None:
         raise JournalError(f"{path}: {exc.strerror or exc}; nothing was written") from None
 
 
-OPTIONAL = {
+# Keys left empty for the user to fill in, with what they mean; an empty key is "not
+# rated", never an error. The lesson is not among them: it is asked once, in the body,
+# under "What did I learn?", where an answer counts (journal/load/entry.py).
+BLANKS = {
     "win": [
-        "difficulty: 5      # 1-10: how hard it was",
-        "confidence: 5      # 1-10: how sure you were beforehand",
-        "source: mastery    # or vicarious, persuasion, physiological",
+        ("difficulty", "1-10: how hard it was"),
+        ("confidence", "1-10: before it, how sure you were that you could"),
     ],
     "setback": [
-        "difficulty: 5      # 1-10: how hard it was",
-        "confidence: 5      # 1-10: how sure you were beforehand",
-        "attribution: strategy  # effort, strategy, preparation, circumstances, luck, ability",
-        "lesson: what it taught, in one line",
-        "next: what to try differently next time",
+        ("difficulty", "1-10: how hard it was"),
+        ("confidence", "1-10: before it, how sure you were that you could"),
+        ("attribution", "effort, strategy, preparation, circumstances, luck or ability"),
     ],
 }
+FIELDS = ("difficulty", "confidence", "source", "attribution", "lesson", "next", "follows")
+FLAGS = ("private", "draft")
 
 
-def entry_text(kind: str, title: str, domain: str, when: date, tags: list[str]) -> str:
-    """Required keys filled in; optional ones as comments, so unrated entries stay unrated."""
+def entry_text(
+    kind: str,
+    title: str,
+    domain: str,
+    when: date,
+    tags: list[str],
+    fields: dict | None = None,
+    body: str | None = None,
+) -> str:
+    """The keys given filled in, the others to rate left empty with a hint; the body given,
+    else the reflection prompts as headings (unanswered ones never show)."""
+    fields = {k: v for k, v in (fields or {}).items() if v not in (None, False, "")}
     meta: dict = {"date": when.isoformat(), "kind": kind, "domain": domain, "title": title}
     if tags:
         meta["tags"] = tags
-    body = "\n\n".join(f"## {q}\n\n" for q in PROMPTS[kind]).rstrip() + "\n"
+    meta.update((k, fields[k]) for k in (*FIELDS, *FLAGS) if k in fields)
+    if body is None:
+        body = "\n\n".join(f"## {q}\n\n" for q in PROMPTS[kind]).rstrip() + "\n"
+    elif not body.endswith("\n"):
+        body += "\n"
     text = frontmatter.dumps(frontmatter.Post(body, **meta), sort_keys=False, allow_unicode=True)
     head, sep, rest = text.partition("\n---\n")
-    hints = "".join(f"\n# {line}" for line in OPTIONAL[kind])
-    return head + hints + sep + rest + "\n"
+    width = max(len(k) for k, _ in BLANKS[kind]) + 2
+    blanks = "".join(
+        f"\n{key + ':':<{width}}# {hint}" for key, hint in BLANKS[kind] if key not in meta
+    )
+    return head + blanks + sep + rest + ("" if rest.endswith("\n") else "\n")
 
 
 MAX_SLUG_CHARS = 80  # file names stay readable and far below the 255-byte limit of most systems
@@ -94,13 +101,31 @@ def short_slug(title: str) -> str:
     return slug
 
 
-def new_entry(root: Path, kind: str, title: str, domain: str, when: date, tags: list[str]) -> Path:
+def new_entry(
+    root: Path,
+    kind: str,
+    title: str,
+    domain: str,
+    when: date,
+    tags: list[str],
+    fields: dict | None = None,
+    body: str | None = None,
+    before_writing: Callable[[], object] = lambda: None,
+) -> Path:
+    """Write a new entry, checked first (a `follows` against the journal too): nothing is
+    written when `check` would report an error in it, or when `before_writing` raises."""
     slug = short_slug(title)
     entry_id = f"{when.isoformat()}-{slug}"
     rel = f"{ENTRIES_DIR}/{entry_id}.md"
-    text = entry_text(kind, title, domain, when, tags)
+    text = entry_text(kind, title, domain, when, tags, fields, body)
     parsed = parse_entry(rel, text.encode("utf-8"))  # what `check` would say of it
     errors = [p for p in parsed.problems if p.severity == "error"]
+    if not errors and parsed.entry is not None and parsed.entry.follows:
+        from journal.commands.writing import _other_entries
+        from journal.load.entry import cross_check
+
+        others = _other_entries(root, rel)
+        errors = [p for p in cross_check([*others, parsed.entry]) if p.path == rel]
     if errors:
         raise ProblemsError(errors, "nothing was written")
     taken = {p.stem: p for p in entry_files(root)} if (root / ENTRIES_DIR).is_dir() else {}
@@ -110,6 +135,7 @@ def new_entry(root: Path, kind: str, title: str, domain: str, when: date, tags: 
             "nothing was written. Choose another title or --date."
         )
     path = root / ENTRIES_DIR / f"{entry_id}.md"
+    before_writing()
     create_exclusive(path, text)
     return path
 

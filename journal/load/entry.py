@@ -511,8 +511,17 @@ def parse_entry(relpath: str, data: bytes) -> Parsed:
             line(str(key)),
             f"unknown key `{key}` is kept for templates" + (f"; {hint}" if hint else ""),
         )
+    rendered = markdown.render(body) if when is not None else None
+    if kind == "setback" and rendered is not None:
+        # asked once, in the body: an answer there counts as the lesson (and the next try)
+        lesson = lesson or rendered.answers.get("what did i learn?") or None
+        next_try = next_try or rendered.answers.get("what will i try differently?") or None
     if kind == "setback" and not lesson:
-        check.warn(line("kind"), "setback has no `lesson`: what did it teach?")
+        check.warn(
+            line("kind"),
+            "setback has no lesson: what did it teach? (answer under “What did I learn?”, "
+            "or give `lesson:`)",
+        )
     if kind == "win":
         for key in ("attribution", "lesson", "next"):
             if key in meta:
@@ -520,7 +529,7 @@ def parse_entry(relpath: str, data: bytes) -> Parsed:
 
     if any(p.severity == "error" for p in check.problems) or when is None:
         return check.done(follows=(follows, line("follows")) if follows else None)
-    rendered = markdown.render(body)
+    assert rendered is not None
     entry = Entry(
         id=entry_id,
         path=relpath,

@@ -1,0 +1,267 @@
+"""The writing loop: `journal new` and `edit` open the editor and check the entry after it,
+`list` finds entries, `domains` lists the domains and renames one.
+
+Every change to a user's file is one the command says it makes: `new` creates a file
+that did not exist (O_EXCL); `domains rename --apply` rewrites only the `domain:` line of
+the entries concerned, each file replaced atomically.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from journal.errors import JournalError, Problem, ProblemsError, report
+from journal.load.entry import Entry, cross_check, parse_entry
+from journal.load.journal import Journal, load_journal
+from journal.text import slugify
+
+Ask = Callable[[str], str]
+
+
+# --- the editor ---------------------------------------------------------------------------------
+
+
+def editor_command() -> list[str]:
+    """$VISUAL, then $EDITOR, as git does; `vi` when neither is set and a person is typing."""
+    for name in ("VISUAL", "EDITOR"):
+        value = os.environ.get(name, "").strip()
+        if value:
+            return shlex.split(value)
+    if sys.stdin.isatty():
+        return ["vi"]
+    raise JournalError(
+        "no editor: set $VISUAL or $EDITOR, or write without one (-m TEXT, or --no-edit)"
+    )
+
+
+def check_entry(root: Path, path: Path) -> list[Problem]:
+    """What `journal check` says of this one file, its links to other entries included."""
+    rel = path.resolve().relative_to(root.resolve()).as_posix()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return [Problem(rel, 1, f"cannot be read: {exc.strerror}", "a readable file")]
+    parsed = parse_entry(rel, data)
+    problems = list(parsed.problems)
+    if parsed.entry is not None:
+        others = _other_entries(root, rel)
+        problems += [p for p in cross_check([*others, parsed.entry]) if p.path == rel]
+    return problems
+
+
+def _other_entries(root: Path, rel: str) -> list[Entry]:
+    try:
+        journal = load_journal(root)
+    except ProblemsError:
+        return []  # other files' own errors are `journal check`'s to report
+    return [e for e in journal.entries if e.path != rel]
+
+
+def edit_until_valid(root: Path, path: Path, ask: Ask = input) -> int:
+    """Open the editor, then check; on errors show them and offer to open it again, as
+    `crontab -e` does. The file is kept whatever the answer: it is the user's text."""
+    command = editor_command()
+    while True:
+        try:
+            subprocess.run([*command, str(path)], check=False)
+        except OSError as exc:
+            raise JournalError(f"cannot start the editor {command[0]!r}: {exc.strerror}") from None
+        problems = check_entry(root, path)
+        errors = [p for p in problems if p.severity == "error"]
+        if problems:
+            print(report(problems), file=sys.stderr)
+        if not errors:
+            print(path)
+            return 0
+        try:
+            answer = ask("Open it again to fix this? [Y/n] ")
+        except EOFError:
+            answer = "n"
+        if answer.strip().lower() in ("n", "no"):
+            print(f"{path} is kept as it is; `journal check` lists what to fix.", file=sys.stderr)
+            return 1
+
+
+# --- finding entries ----------------------------------------------------------------------------
+
+
+def every_entry(root: Path) -> Journal:
+    return load_journal(root)
+
+
+def list_lines(
+    journal: Journal,
+    *,
+    domain: str | None = None,
+    kind: str | None = None,
+    since: date | None = None,
+    limit: int | None = None,
+) -> list[str]:
+    """Newest first, one line each: date, kind, domain, title, id."""
+    names = domain_names(journal)
+    wanted = slugify(domain) if domain else None
+    found = [
+        e
+        for e in reversed(journal.entries)
+        if (wanted is None or e.domain == wanted)
+        and (kind is None or e.kind == kind)
+        and (since is None or e.date >= since)
+    ]
+    if limit is not None:
+        found = found[:limit]
+    return [entry_line(e, names) for e in found]
+
+
+def entry_line(e: Entry, names: dict[str, str]) -> str:
+    marks = "".join(f" [{m}]" for m in ("draft", "private") if getattr(e, m))
+    return f"{e.date.isoformat()}  {e.kind:<7}  {names[e.domain]}  {e.title}{marks}  {e.id}"
+
+
+def find_entry(journal: Journal, what: str) -> Entry:
+    """By id, `last` (the newest), or words that all appear in the title or id."""
+    entries = journal.entries
+    if not entries:
+        raise JournalError("the journal has no entries yet; write one with `journal new`")
+    by_id = {e.id: e for e in entries}
+    if what in by_id:
+        return by_id[what]
+    if what == "last":
+        return entries[-1]
+    words = what.lower().split()
+    found = [e for e in entries if all(w in f"{e.title} {e.id}".lower() for w in words)]
+    if len(found) == 1:
+        return found[0]
+    names = domain_names(journal)
+    if not found:
+        raise JournalError(
+            f"no entry's id or title holds {what!r} (expected an id, `last`, or title words)"
+        )
+    lines = "\n".join(entry_line(e, names) for e in reversed(found))
+    raise JournalError(f"{len(found)} entries match {what!r}; give one of these ids:\n{lines}")
+
+
+# --- domains ------------------------------------------------------------------------------------
+
+
+def domain_names(journal: Journal) -> dict[str, str]:
+    from journal.analyse.analytics import domain_name
+
+    by_slug: dict[str, list[Entry]] = {}
+    for e in journal.entries:
+        by_slug.setdefault(e.domain, []).append(e)
+    return {slug: domain_name(journal.config, slug, items) for slug, items in by_slug.items()}
+
+
+def domains_lines(journal: Journal) -> list[str]:
+    """Each domain: display name, slug, counts and the spellings used; near-duplicates last."""
+    names = domain_names(journal)
+    counts: dict[str, Counter] = {}
+    spellings: dict[str, Counter] = {}
+    for e in journal.entries:
+        counts.setdefault(e.domain, Counter())[e.kind] += 1
+        spellings.setdefault(e.domain, Counter())[e.domain_label] += 1
+    order = sorted(names, key=lambda s: (-sum(counts[s].values()), s))
+    lines = []
+    for slug in order:
+        total = sum(counts[slug].values())
+        spelt = ", ".join(f"{label!r} ×{n}" for label, n in spellings[slug].most_common())
+        lines.append(
+            f"{names[slug]}  ({slug})  {total} entr{'y' if total == 1 else 'ies'}: "
+            f"{counts[slug]['win']} win{'s' * (counts[slug]['win'] != 1)}, "
+            f"{counts[slug]['setback']} setback{'s' * (counts[slug]['setback'] != 1)}"
+            f"  spelt {spelt}"
+        )
+    near = [p for p in journal.warnings if "is close to" in p.message]
+    if near:
+        lines += ["", "Near-duplicates (a typo splits the evidence; see `journal domains rename`):"]
+        lines += [f"  {p}" for p in near]
+    return lines
+
+
+_DOMAIN_LINE = re.compile(rb"^(?P<head>\s*domain\s*:[ \t]*)(?P<value>.*?)(?P<tail>[ \t]+#.*)?$")
+
+
+@dataclass(frozen=True)
+class Rename:
+    path: Path
+    line: int
+    old: bytes
+    new: bytes  # the whole file after the change
+
+
+def yaml_scalar(text: str) -> str:
+    """A domain name as a YAML value: plain when that reads back the same, else quoted."""
+    import json
+
+    import yaml
+
+    try:
+        if yaml.safe_load(f"k: {text}") == {"k": text} and "#" not in text:
+            return text
+    except yaml.YAMLError:
+        pass
+    return json.dumps(text, ensure_ascii=False)
+
+
+def plan_rename(journal: Journal, old: str, new: str) -> tuple[list[Rename], str | None]:
+    """The entries whose domain is `old` (by slug) with their `domain:` line set to `new`,
+    and journal.toml's text with `[domains.<old>]` renamed (None: no change there)."""
+    old_slug, new_slug = slugify(old), slugify(new)
+    if not old_slug or not new_slug:
+        raise JournalError("a domain name needs a letter or digit (expected e.g. public-speaking)")
+    hits = [e for e in journal.entries if e.domain == old_slug]
+    if not hits:
+        raise JournalError(f"no entry has the domain {old!r}; `journal domains` lists them")
+    value = yaml_scalar(new).encode("utf-8")
+    plans = []
+    for e in hits:
+        path = journal.root / e.path
+        data = path.read_bytes()
+        lines = data.splitlines(keepends=True)
+        number = e.lines.get("domain", 0)
+        raw = lines[number - 1] if 0 < number <= len(lines) else b""
+        body = raw.rstrip(b"\r\n")
+        match = _DOMAIN_LINE.match(body.lstrip(b"\xef\xbb\xbf") if number == 1 else body)
+        if match is None:
+            raise JournalError(f"{e.path}:{number}: cannot find the `domain:` line to rewrite")
+        ending = raw[len(body) :]
+        changed = match.group("head") + value + (match.group("tail") or b"") + ending
+        lines[number - 1] = changed
+        plans.append(Rename(path, number, raw, b"".join(lines)))
+    config = journal.root / "journal.toml"
+    new_config = None
+    if old_slug != new_slug and config.is_file():
+        text = config.read_text(encoding="utf-8")
+        header = re.compile(rf"^(\s*\[\s*domains\s*\.\s*){re.escape(old_slug)}(\s*\])", re.M)
+        if header.search(text):
+            if re.search(rf"^\s*\[\s*domains\s*\.\s*{re.escape(new_slug)}\s*\]", text, re.M):
+                raise JournalError(
+                    f"journal.toml: both [domains.{old_slug}] and [domains.{new_slug}] exist; "
+                    "merge them by hand first"
+                )
+            new_config = header.sub(rf"\g<1>{new_slug}\g<2>", text, count=1)
+    return plans, new_config
+
+
+def replace_atomically(path: Path, data: bytes) -> None:
+    """The new bytes under the same name in one step; the file's mode is kept."""
+    mode = os.stat(path).st_mode & 0o7777
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
