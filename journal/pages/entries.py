@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-from journal.load.entry import FullEntry
+import shlex
+
+from journal.load.entry import Entry, FullEntry
 from journal.pages.model import Site
 from journal.pages.page import Page
 from journal.pages.paths import entry_path
+
+
+def apply_command(e: Entry) -> str:
+    """The command that records a win applying this setback's lesson (closing the loop)."""
+    return (
+        f"journal new win {shlex.quote('What I did')} --domain {shlex.quote(e.domain)} "
+        f"--follows {shlex.quote(e.id)}"
+    )
 
 
 def entry_pages(site: Site) -> list[Page]:
@@ -21,6 +31,7 @@ def entry_pages(site: Site) -> list[Page]:
             "followed_by": ev.applied_by.get(e.id, []),
             "follows": site.by_id.get(e.follows) if e.follows else None,
             "counter_evidence": ev.counter_evidence_for(e),
+            "apply_command": apply_command(e) if e.kind == "setback" else None,
         }
         pages.append(Page(entry_path(e.id), "entry.html", context))
     return pages

@@ -262,3 +262,28 @@
     loading = {}; index = null; bust = "?reload=" + Date.now();
   };
 })();
+
+/* Copy buttons (a setback's "apply this lesson" command): the text of the element named by
+   data-copy, to the clipboard; the button says so. One listener for the whole document. */
+(function () {
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button[data-copy]");
+    if (!button) return;
+    var source = document.getElementById(button.getAttribute("data-copy"));
+    if (!source) return;
+    var text = source.textContent;
+    function done(ok) {
+      button.textContent = ok ? "Copied" : "Select and copy it";
+      setTimeout(function () { button.textContent = "Copy"; }, 2000);
+    }
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(function () { done(true); }, function () {
+        done(false);
+      });
+    } else {
+      var range = document.createRange(); range.selectNodeContents(source);
+      var selection = getSelection(); selection.removeAllRanges(); selection.addRange(range);
+      done(false);
+    }
+  });
+})();
