@@ -267,3 +267,34 @@ def test_bare_journal_prints_help_and_no_editor_is_a_clear_error(journal_dir):
     assert done.returncode == 1
     assert "no editor: set $VISUAL or $EDITOR" in done.stderr
     assert not list((journal_dir / "entries").glob("*-x.md"))  # nothing written
+
+
+def test_a_setback_page_gives_the_command_that_applies_its_lesson(journal_dir, browser):
+    from journal.build import Options
+    from journal.serve import PreviewServer
+
+    server = PreviewServer(journal_dir, port=0, options=Options()).start()
+    context = browser.new_context()
+    try:
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url[:-1])
+        page = context.new_page()
+        page.goto(server.url + "entries/2026-09-01-first-talk.html")
+        expected = (
+            "journal new win 'What I did' --domain public-speaking --follows 2026-09-01-first-talk"
+        )
+        assert page.inner_text("#apply-command") == expected
+        assert page.inner_text("code.entry-id") == "2026-09-01-first-talk"
+        page.click("button[data-copy]")
+        page.wait_for_selector("button[data-copy]:has-text('Copied')")
+        assert page.evaluate("navigator.clipboard.readText()") == expected
+        # the command works as given: the new win applies the lesson
+        done, _ = run(
+            journal_dir,
+            *expected.split(" ", 1)[1].replace("'What I did'", "X").split(),
+            "-m",
+            "Did it.",
+        )
+        assert done.returncode == 0, done.stderr
+    finally:
+        context.close()
+        server.stop()
