@@ -92,6 +92,75 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_plan(args: argparse.Namespace) -> int:
+    from journal.commands.plans import planned_now
+    from journal.commands.scaffold import new_entry
+    from journal.commands.writing import edit_until_valid, editor_command
+
+    root = _root(args)
+    tags = [t.strip() for t in (args.tags or "").split(",") if t.strip()]
+    body = args.message
+    if body == "-":
+        body = sys.stdin.read()
+    fields = {
+        "planned": planned_now(),
+        "difficulty": args.difficulty,
+        "confidence": args.confidence,
+        "private": args.private,
+        "draft": args.draft,
+    }
+    edit = body is None and not args.no_edit
+    path = new_entry(
+        root,
+        "plan",
+        args.title,
+        args.domain,
+        args.date or date.today(),
+        tags,
+        fields,
+        body,
+        before_writing=editor_command if edit else lambda: None,
+    )
+    if edit:
+        return edit_until_valid(root, path)
+    print(path)
+    return 0
+
+
+def cmd_done(args: argparse.Namespace) -> int:
+    from journal.commands.plans import resolve_bytes, with_prompts
+    from journal.commands.writing import (
+        check_entry,
+        edit_until_valid,
+        editor_command,
+        every_entry,
+        find_entry,
+        replace_atomically,
+    )
+
+    root = _root(args)
+    entry = find_entry(every_entry(root), args.id)
+    today = date.today()
+    path = root / entry.path
+    data = resolve_bytes(path.read_bytes(), entry, args.outcome, today)
+    if not args.no_edit:
+        editor_command()  # no editor: refused before anything changes
+        data = with_prompts(data, args.outcome)
+    replace_atomically(path, data)
+    if entry.date > today:
+        print(
+            f"note: {entry.id} is dated {entry.date}, after today: it counts from that day "
+            "(change `date:` to the day of the attempt if it was earlier)",
+            file=sys.stderr,
+        )
+    if not args.no_edit:
+        return edit_until_valid(root, path)
+    problems = check_entry(root, path)
+    _print_warnings(problems)
+    print(path)
+    return 1 if any(p.severity == "error" for p in problems) else 0
+
+
 def cmd_edit(args: argparse.Namespace) -> int:
     from journal.commands.writing import edit_until_valid, every_entry, find_entry
 
@@ -403,6 +472,57 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_new)
 
     p = sub.add_parser(
+        "plan",
+        parents=[common],
+        help="put an attempt on record before you make it, in your editor",
+        description="Write entries/YYYY-MM-DD-slug.md of kind plan, stamped `planned:` with "
+        "the time it is written, with prompts for what exactly you will attempt and what "
+        "would count as success; the editor loop is the same as `journal new`'s. Resolve it "
+        "with `journal done ID win|setback`.",
+    )
+    p.add_argument("title", help="one line; the file is named after it")
+    p.add_argument("--domain", required=True, help="the domain, e.g. public-speaking")
+    p.add_argument(
+        "--confidence",
+        type=int,
+        required=True,
+        metavar="N",
+        help="1-10: how sure you are now that you can do it",
+    )
+    p.add_argument(
+        "--date",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="the day of the attempt (default: today)",
+    )
+    p.add_argument("--difficulty", type=int, metavar="N", help="1-10: how hard it will be")
+    p.add_argument("--tags", help="comma-separated, e.g. talks,meetup")
+    p.add_argument(
+        "-m", dest="message", metavar="TEXT", help="the body, with no editor ('-': standard input)"
+    )
+    p.add_argument("--no-edit", action="store_true", help="only write the file and print its path")
+    p.add_argument("--private", action="store_true", help="never published")
+    p.add_argument("--draft", action="store_true", help="left out of build until ready")
+    p.set_defaults(func=cmd_plan)
+
+    p = sub.add_parser(
+        "done",
+        parents=[common],
+        help="record a plan's outcome: win or setback",
+        description="Resolve a plan: only its `kind:` line changes and `resolved: <today>` is "
+        "added after it (every other byte as it was, the file replaced in one step); then "
+        "the reflection prompts are added at the end and the entry opens in your editor.",
+    )
+    p.add_argument("id", metavar="ID", help="the plan's id (or `last`, or words of its title)")
+    p.add_argument("outcome", choices=["win", "setback"], help="how it went")
+    p.add_argument(
+        "--no-edit",
+        action="store_true",
+        help="only change the two lines; no prompts, no editor",
+    )
+    p.set_defaults(func=cmd_done)
+
+    p = sub.add_parser(
         "edit",
         parents=[common],
         help="reopen an entry in your editor",
@@ -424,7 +544,9 @@ def parser() -> argparse.ArgumentParser:
         "ones marked).",
     )
     p.add_argument("--domain", metavar="D", help="only this domain (slug or name)")
-    p.add_argument("--kind", choices=["win", "setback"], help="only wins or only setbacks")
+    p.add_argument(
+        "--kind", choices=["win", "setback", "plan"], help="only wins, setbacks or open plans"
+    )
     p.add_argument("--since", type=_date, metavar="YYYY-MM-DD", help="only entries from this date")
     p.add_argument("-n", type=int, metavar="N", help="at most N entries (default: all)")
     p.set_defaults(func=cmd_list)

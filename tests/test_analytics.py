@@ -288,7 +288,7 @@ def test_counter_evidence_prefers_recent_wins_at_equal_or_higher_difficulty():
 def test_json_shape_with_no_data_figures():
     ev = analyse([mk("2026-11-20", "setback", lesson="x")], Config(), D("2026-11-22"))
     data = ev.to_json()
-    assert set(data) == {"today", "period", "overall", "domains"}
+    assert set(data) == {"today", "period", "overall", "domains", "plans"}
     d = data["domains"]["d"]
     assert d["calibration"] == {
         "rated": 0,
@@ -300,7 +300,11 @@ def test_json_shape_with_no_data_figures():
             {"range": "7-8", "count": 0, "win_rate": None},
             {"range": "9-10", "count": 0, "win_rate": None},
         ],
+        "bias": None,
+        "preregistered": d["calibration"]["preregistered"],
+        "retrospective": d["calibration"]["retrospective"],
     }
+    assert d["calibration"]["preregistered"]["rated"] == 0
     assert d["mastery_streak"] == {
         "current": 0,
         "longest": 0,

@@ -213,21 +213,38 @@ class Calibration:
     congruence: float | None
     brier: float | None
     bins: tuple[Bin, ...]
+    bias: float | None = None  # mean of (10 · outcome − c): + underestimates, − overestimates
+    preregistered: Calibration | None = None  # of the whole: confidence written beforehand
+    retrospective: Calibration | None = None  # ...and written after the attempt
+
+    def bias_sentence(self) -> str | None:
+        """ "You underestimate yourself by ~2 points", in confidence points (1-10)."""
+        if self.bias is None:
+            return None
+        points = round(self.bias)
+        if points == 0:
+            return "Your confidence matches your results to within a point."
+        word = "underestimate" if points > 0 else "overestimate"
+        n = abs(points)
+        return f"You {word} yourself by ~{n} point{'s' * (n != 1)}."
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "rated": self.rated,
             "congruence": _r(self.congruence),
             "brier": _r(self.brier),
             "bins": [
                 {"range": b.label, "count": b.count, "win_rate": _r(b.win_rate)} for b in self.bins
             ],
+            "bias": _r(self.bias),
         }
+        if self.preregistered is not None and self.retrospective is not None:
+            out["preregistered"] = self.preregistered.to_json()
+            out["retrospective"] = self.retrospective.to_json()
+        return out
 
 
-def calibration(entries: Sequence[Entry]) -> Calibration:
-    """Confidence c reads as a stated chance c/10; below 5 rated entries there are no figures."""
-    rated = [e for e in entries if e.confidence is not None]
+def _calibration(rated: Sequence[Entry]) -> Calibration:
     bins = tuple(
         Bin(
             lo,
@@ -241,7 +258,86 @@ def calibration(entries: Sequence[Entry]) -> Calibration:
         return Calibration(len(rated), None, None, bins)
     congruent = sum(1 for e in rated if (e.confidence >= EXPECTS_SUCCESS) == e.is_win)  # type: ignore[operator]
     brier = sum((e.confidence / 10 - (1 if e.is_win else 0)) ** 2 for e in rated) / len(rated)  # type: ignore[operator]
-    return Calibration(len(rated), congruent / len(rated), brier, bins)
+    bias = sum(10 * e.is_win - e.confidence for e in rated) / len(rated)  # type: ignore[operator]
+    return Calibration(len(rated), congruent / len(rated), brier, bins, bias)
+
+
+def calibration(entries: Sequence[Entry]) -> Calibration:
+    """Confidence c reads as a stated chance c/10; below 5 rated entries there are no figures.
+
+    The whole, and apart: pre-registered entries (`planned` no later than `date`: the
+    confidence was on record before the attempt) and retrospective ones (the rest)."""
+    rated = [e for e in entries if e.confidence is not None and not e.is_plan]
+    whole = _calibration(rated)
+    before = _calibration([e for e in rated if e.preregistered])
+    after = _calibration([e for e in rated if not e.preregistered])
+    return Calibration(
+        whole.rated, whole.congruence, whole.brier, whole.bins, whole.bias, before, after
+    )
+
+
+# --- plans ------------------------------------------------------------------------------------
+
+NEAR = 3  # attempts wanted near a plan's confidence before the window widens
+WIDEST = 2  # ...up to this many points either side
+
+
+@dataclass(frozen=True)
+class Outlook:
+    """An open plan and what the record says at its confidence: wins of attempts in its
+    domain rated `low`-`high` (the narrowest window around it holding NEAR attempts)."""
+
+    plan: Entry
+    name: str  # the domain's display name
+    low: int
+    high: int
+    wins: int
+    attempts: int
+    domain_wins: int  # at any confidence
+    domain_attempts: int
+    waiting: bool  # its day has passed and no outcome is recorded
+
+    @property
+    def window(self) -> str:
+        return str(self.low) if self.low == self.high else f"{self.low}–{self.high}"
+
+    def sentence(self) -> str:
+        if self.attempts:
+            return (
+                f"At confidence {self.window} in {self.name} you succeeded {self.wins} of "
+                f"{self.attempts} time{'s' * (self.attempts != 1)}."
+            )
+        if self.domain_attempts:
+            return (
+                f"No attempt in {self.name} was rated {self.window} yet; at any confidence you "
+                f"succeeded {self.domain_wins} of {self.domain_attempts} "
+                f"time{'s' * (self.domain_attempts != 1)}."
+            )
+        return f"Nothing is recorded in {self.name} yet: this will be the first evidence."
+
+
+def outlook(plan: Entry, name: str, record: Sequence[Entry], today: date) -> Outlook:
+    """`record`: the domain's counted entries (wins and setbacks up to today)."""
+    c = plan.confidence or 1
+    rated = [e.confidence for e in record if e.confidence is not None]
+    wins_at = [e.confidence for e in record if e.confidence is not None and e.is_win]
+    for k in range(WIDEST + 1):
+        low, high = max(1, c - k), min(10, c + k)
+        attempts = sum(1 for x in rated if low <= x <= high)
+        if attempts >= NEAR:
+            break
+    wins = sum(1 for x in wins_at if low <= x <= high)
+    return Outlook(
+        plan,
+        name,
+        low,
+        high,
+        wins,
+        attempts,
+        sum(1 for e in record if e.is_win),
+        len(record),
+        plan.date < today,
+    )
 
 
 # --- setbacks and lessons ---------------------------------------------------------------------
@@ -402,7 +498,7 @@ def figures(
     today: date,
     applied_by: dict[str, list[Entry]],
 ) -> Figures:
-    counted = tuple(e for e in entries if e.date <= today)  # already in time order
+    counted = tuple(e for e in entries if e.date <= today and not e.is_plan)  # in time order
     mastery_days = [e.date for e in counted if e.is_mastery_win]
     series = strength_series(mastery_days, counted[0].date, cfg, today) if counted else []
     wins = [e for e in counted if e.is_win]
@@ -437,6 +533,17 @@ class Evidence:
     domains: dict[str, Figures]
     applied_by: dict[str, list[Entry]]
     counter: dict[str, list[Entry]]  # setback id -> counter-evidence
+    outlooks: tuple[Outlook, ...] = ()  # open plans, soonest first
+
+    @property
+    def coming_up(self) -> list[Outlook]:
+        """Open plans dated today or later, soonest first."""
+        return [o for o in self.outlooks if not o.waiting]
+
+    @property
+    def waiting(self) -> list[Outlook]:
+        """Open plans whose day has passed: waiting for an outcome, counted nowhere."""
+        return [o for o in self.outlooks if o.waiting]
 
     def counter_evidence_for(self, entry: Entry) -> list[Entry]:
         return self.counter.get(entry.id, [])
@@ -464,7 +571,9 @@ class Evidence:
                 "setbacks": o.setbacks,
                 "strength": o.strength,
                 **o.streaks_json(),
+                "calibration": o.calibration.to_json(),
             },
+            "plans": {"coming_up": len(self.coming_up), "waiting": len(self.waiting)},
             "domains": {slug: f.to_json() for slug, f in self.domains.items()},
         }
 
@@ -487,6 +596,8 @@ def domain_name(config: Config, slug: str, entries: Sequence[Entry]) -> str:
 def analyse(entries: Sequence[Entry], config: Config, today: date) -> Evidence:
     """All figures for the entries given (the caller has already left drafts out)."""
     entries = sorted(entries, key=lambda e: e.sort_key)  # the functions below rely on it
+    plans = [e for e in entries if e.is_plan]  # open plans count in no figure
+    entries = [e for e in entries if not e.is_plan]
     by_domain: dict[str, list[Entry]] = defaultdict(list)
     for e in entries:
         by_domain[e.domain].append(e)
@@ -499,7 +610,15 @@ def analyse(entries: Sequence[Entry], config: Config, today: date) -> Evidence:
         index = WinIndex(e for e in items if e.is_win)
         counter.update((e.id, index.counter_evidence(e)) for e in items if e.kind == "setback")
     overall = figures("", config.title, entries, config.streaks, today, applied_by)
-    return Evidence(today, overall, domains, applied_by, counter)
+    plan_domains: dict[str, list[Entry]] = defaultdict(list)
+    for e in plans:
+        plan_domains[e.domain].append(e)
+    outlooks = []
+    for e in plans:
+        f = domains.get(e.domain)
+        name = f.name if f else domain_name(config, e.domain, plan_domains[e.domain])
+        outlooks.append(outlook(e, name, f.entries if f else (), today))
+    return Evidence(today, overall, domains, applied_by, counter, tuple(outlooks))
 
 
 # --- series for charts --------------------------------------------------------------------------

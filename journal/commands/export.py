@@ -56,7 +56,7 @@ def gather(
             continue
         shown = [e for e in items if since is None or e.date >= since]
         wins = [e for e in reversed(shown) if e.is_win]
-        setbacks = [e for e in reversed(shown) if not e.is_win and e.lesson]
+        setbacks = [e for e in reversed(shown) if e.kind == "setback" and e.lesson]
         if wins or setbacks:
             out.append(DomainExport(slug, domain_name(config, slug, items), wins, setbacks))
     out.sort(key=lambda d: (-len(d.wins), d.name.lower()))

@@ -48,8 +48,13 @@ BLANKS = {
         ("confidence", "1-10: before it, how sure you were that you could"),
         ("attribution", "effort, strategy, preparation, circumstances, luck or ability"),
     ],
+    "plan": [
+        ("difficulty", "1-10: how hard it will be"),
+    ],
 }
-FIELDS = ("difficulty", "confidence", "source", "attribution", "lesson", "next", "follows")
+FIELDS = (
+    "planned", "difficulty", "confidence", "source", "attribution", "lesson", "next", "follows",
+)  # fmt: skip
 FLAGS = ("private", "draft")
 
 

@@ -179,7 +179,12 @@ def domains_lines(journal: Journal) -> list[str]:
             f"{names[slug]}  ({slug})  {total} entr{'y' if total == 1 else 'ies'}: "
             f"{counts[slug]['win']} win{'s' * (counts[slug]['win'] != 1)}, "
             f"{counts[slug]['setback']} setback{'s' * (counts[slug]['setback'] != 1)}"
-            f"  spelt {spelt}"
+            + (
+                f", {counts[slug]['plan']} open plan{'s' * (counts[slug]['plan'] != 1)}"
+                if counts[slug]["plan"]
+                else ""
+            )
+            + f"  spelt {spelt}"
         )
     near = [p for p in journal.warnings if "is close to" in p.message]
     if near:

@@ -6,7 +6,7 @@ import hashlib
 import operator
 import re
 import unicodedata
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
@@ -18,7 +18,7 @@ from journal.errors import Problem
 from journal.load import markdown
 from journal.text import slugify, title_from_id
 
-KINDS = ("win", "setback")
+KINDS = ("win", "setback", "plan")  # a plan is an attempt not made yet: it counts nowhere
 SOURCES = ("mastery", "vicarious", "persuasion", "physiological")
 ATTRIBUTIONS = ("effort", "strategy", "preparation", "circumstances", "luck", "ability")
 REQUIRED = ("date", "kind", "domain")
@@ -30,7 +30,7 @@ MAX_NODES = 100_000  # values, counting each alias as the whole value it repeats
 FIRST_YEAR, LAST_YEAR = 1900, 2199  # dates outside are typos (0206 for 2026)
 KNOWN_KEYS = (
     "date", "kind", "domain", "title", "tags", "difficulty", "confidence", "source",
-    "attribution", "lesson", "next", "follows", "draft", "private",
+    "attribution", "lesson", "next", "follows", "draft", "private", "planned", "resolved",
 )  # fmt: skip
 
 
@@ -73,6 +73,9 @@ class Entry:
     follows: str | None
     draft: bool
     private: bool
+    planned: date | None = None  # a plan's (or a resolved plan's) date of writing...
+    planned_time: str | None = None  # ...and "HH:MM" when it carried a time
+    resolved: date | None = None  # when the outcome of a plan was recorded
     extra: Mapping[str, Any] = field(default_factory=dict)
     lines: Mapping[str, int] = field(default_factory=dict)
     key: str = ""
@@ -86,6 +89,21 @@ class Entry:
     @property
     def is_win(self) -> bool:
         return self.kind == "win"
+
+    @property
+    def is_plan(self) -> bool:
+        """An attempt not made (or not recorded) yet: counted in no figure."""
+        return self.kind == "plan"
+
+    @property
+    def preregistered(self) -> bool:
+        """Its confidence was written down no later than the attempt (`planned` <= `date`);
+        when either has no time of day, their dates are compared."""
+        if self.planned is None:
+            return False
+        if self.planned_time is None or self.time is None:
+            return self.planned <= self.date
+        return (self.planned, self.planned_time) <= (self.date, self.time)
 
     @property
     def is_mastery_win(self) -> bool:
@@ -503,6 +521,7 @@ def parse_entry(relpath: str, data: bytes) -> Parsed:
         return value
 
     draft, private = flag("draft"), flag("private")
+    planned, resolved = _plan_fields(meta, kind, when, line, check)
 
     extra = {k: v for k, v in meta.items() if k not in KNOWN_KEYS}
     for key in extra:
@@ -522,7 +541,7 @@ def parse_entry(relpath: str, data: bytes) -> Parsed:
             "setback has no lesson: what did it teach? (answer under “What did I learn?”, "
             "or give `lesson:`)",
         )
-    if kind == "win":
+    if kind in ("win", "plan"):
         for key in ("attribution", "lesson", "next"):
             if key in meta:
                 check.warn(line(key), f"`{key}` is meant for setbacks; shown anyway")
@@ -549,11 +568,87 @@ def parse_entry(relpath: str, data: bytes) -> Parsed:
         follows=follows,
         draft=draft,
         private=private,
+        planned=planned[0] if planned else None,
+        planned_time=planned[1] if planned else None,
+        resolved=resolved[0] if resolved else None,
         extra=extra,
         lines=lines,
     )
     words = " ".join(sorted(set(WORD.findall(rendered.text.lower()))))
     return check.done(entry, Body(rendered.html, rendered.text, words))
+
+
+def _moment(
+    meta: Mapping, key: str, line: Callable[[str], int], check: _Check
+) -> tuple[date, str | None] | None:
+    """A `planned:` or `resolved:` date(-time), checked like `date:`."""
+    if meta.get(key) in (None, ""):
+        return None
+    when = _date(meta[key])
+    if when is None:
+        check.error(line(key), f"{key} is {meta[key]!r}", "YYYY-MM-DD or an ISO 8601 date-time")
+    elif not FIRST_YEAR <= when[0].year <= LAST_YEAR:
+        check.error(
+            line(key),
+            f"{key} is {meta[key]!r}, year {when[0].year} is out of range",
+            f"a date in the years {FIRST_YEAR} to {LAST_YEAR}",
+        )
+        when = None
+    return when
+
+
+def _later(a: tuple[date, str | None], b: tuple[date, str | None]) -> bool:
+    """`a` after `b`: by date and time when both have a time, else by date."""
+    if a[1] is None or b[1] is None:
+        return a[0] > b[0]
+    return (a[0], a[1]) > (b[0], b[1])
+
+
+def _plan_fields(
+    meta: Mapping,
+    kind: Any,
+    when: tuple[date, str | None] | None,
+    line: Callable[[str], int],
+    check: _Check,
+) -> tuple[tuple[date, str | None] | None, tuple[date, str | None] | None]:
+    """`planned` (when the plan was written) and `resolved` (when its outcome was): a plan
+    needs the first and a confidence, cannot have the second, and nothing is resolved
+    before it was planned."""
+    planned = _moment(meta, "planned", line, check)
+    resolved = _moment(meta, "resolved", line, check)
+    if kind == "plan":
+        if "planned" not in meta:
+            check.error(
+                line("kind"),
+                "a plan has no `planned:` time",
+                "planned: YYYY-MM-DDTHH:MM, when the plan was written (journal plan adds it)",
+            )
+        if meta.get("confidence") is None:
+            check.error(
+                line("kind"),
+                "a plan has no `confidence`",
+                "confidence: 1-10, how sure you are now that you can do it",
+            )
+        if "resolved" in meta:
+            check.error(
+                line("resolved"),
+                "a plan cannot be resolved and still be a plan",
+                "kind: win or kind: setback beside `resolved:` (journal done ID win|setback)",
+            )
+    if planned and resolved and _later(planned, resolved):
+        check.error(
+            line("resolved"),
+            f"resolved {resolved[0]} is before planned {planned[0]}"
+            + (f" {planned[1]}" if planned[1] else ""),
+            "an outcome recorded after the plan was written",
+        )
+    if kind == "plan" and planned and when and _later(planned, when):
+        check.warn(
+            line("planned"),
+            f"planned after its date {when[0]}: once resolved it counts as retrospective, "
+            "not pre-registered",
+        )
+    return planned, resolved
 
 
 def _kind_name(value: Any) -> str:
@@ -607,7 +702,7 @@ def cross_check(
                 Problem(
                     entry.path,
                     line,
-                    f"follows `{entry.follows}`, which is a win",
+                    f"follows `{entry.follows}`, which is a {target.kind}",
                     "the id of an earlier setback",
                 )
             )

@@ -37,6 +37,10 @@ PROMPTS = {
         "What did I learn?",
         "What will I try differently?",
     ),
+    "plan": (
+        "What exactly will I attempt?",
+        "What would count as success?",
+    ),
 }
 ALL_PROMPTS = frozenset(q.lower() for qs in PROMPTS.values() for q in qs)
 

@@ -60,6 +60,8 @@ def domain_pages(site: Site) -> list[Page]:
             "applied_by": {e.id: ev.applied_by.get(e.id, []) for e in setbacks},
             "charts": domain_charts(f, site.today, fmt),
             "sparkline": sparkline(f, f"spark-{d.slug}"),
+            "coming_up": [o for o in ev.coming_up if o.plan.domain == d.slug],
+            "waiting": [o for o in ev.waiting if o.plan.domain == d.slug],
         }
         pages.append(Page(domain_path(d.slug), "domain.html", context))
     return pages

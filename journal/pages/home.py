@@ -32,6 +32,8 @@ def home_page(site: Site) -> Page:
         "open_lessons": ev.open_lessons[:8],
         "open_total": len(ev.open_lessons),
         "cards": ev.domains,
+        "coming_up": ev.coming_up,
+        "waiting": ev.waiting,
         "heatmap": heatmap(o.entries, o, today, "home-heat", "Every day, the last 12 months", fmt),
         "sparklines": {slug: sparkline(f, f"spark-{slug}") for slug, f in ev.domains.items()},
     }

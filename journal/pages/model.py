@@ -98,7 +98,8 @@ class Site:
 
 
 def site_model(journal: Journal, evidence: Evidence, options: SiteOptions) -> Site:
-    entries = journal.entries
+    # open plans are shown only as plans ("Coming up"): in no list, count, page or search
+    entries = tuple(e for e in journal.entries if not e.is_plan)
     by_domain: dict[str, list[Entry]] = defaultdict(list)
     tags: dict[str, tuple[str, list[Entry]]] = {}
     months: dict[str, list[Entry]] = defaultdict(list)
