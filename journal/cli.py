@@ -262,6 +262,22 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from journal.commands.importers import run
+
+    text, status = run(
+        _root(args),
+        args.source,
+        Path(args.file),
+        domain=args.domain,
+        kind=args.kind,
+        map_tags=args.map_tag or (),
+        dry_run=args.dry_run,
+    )
+    print(text)
+    return status
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from journal.build import Options
     from journal.serve import serve
@@ -660,6 +676,39 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
     p.add_argument("--force", action="store_true", help="replace FILE if it exists")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser(
+        "import",
+        parents=[common],
+        help="entries from a jrnl, Day One or CSV export, as new files",
+        description="Write each entry of an export as a new file in entries/imported/SOURCE/ "
+        "(Day One photos beside it); an existing file is reported and skipped, never "
+        "replaced, so importing twice writes nothing new. A starred entry gets the tag "
+        "`starred`. Exit 1 when an entry could not be imported.",
+    )
+    p.add_argument(
+        "source", choices=["jrnl", "dayone", "csv"], help="jrnl, dayone or csv: the export's tool"
+    )
+    p.add_argument(
+        "file",
+        metavar="FILE",
+        help="jrnl: jrnl --export json output; dayone: its JSON or JSON (.zip) export; "
+        "csv: a header row naming date, title, body, kind, domain, tags, ...",
+    )
+    p.add_argument("--domain", metavar="D", help="the domain of entries that name none")
+    p.add_argument(
+        "--kind", choices=["win", "setback"], default="win", help="their kind (default: win)"
+    )
+    p.add_argument(
+        "--map-tag",
+        action="append",
+        metavar="TAG=domain:NAME|TAG=kind:setback",
+        help="turn a source tag into a domain or kind (repeatable)",
+    )
+    p.add_argument(
+        "--dry-run", action="store_true", help="print what would be written, write nothing"
+    )
+    p.set_defaults(func=cmd_import)
 
     p = sub.add_parser(
         "init",

@@ -134,16 +134,19 @@ class Body:
     text: str  # plain text, for search, snippets and the feed
     words: str  # distinct lower-case words of `text`, space-separated: one small string
     key: str = ""
+    # (path from the root, line) of each local file it shows or links to (load/markdown.py)
+    attachments: tuple[tuple[str, int], ...] = ()
 
     def __post_init__(self) -> None:
         if not self.key:
             object.__setattr__(self, "key", _hash((self.html + "\0" + self.text).encode()))
 
     def __getstate__(self) -> tuple:
-        return (self.html, self.text, self.words, self.key)
+        return (self.html, self.text, self.words, self.key, self.attachments)
 
     def __setstate__(self, state: tuple) -> None:
-        for name, value in zip(("html", "text", "words", "key"), state, strict=True):
+        names = ("html", "text", "words", "key", "attachments")
+        for name, value in zip(names, state, strict=True):
             object.__setattr__(self, name, value)
 
 
@@ -387,7 +390,7 @@ def parse_entry(relpath: str, data: bytes) -> Parsed:
     split = _split(text, check)
     if split is None:
         return check.done()
-    source, body, _ = split
+    source, body, body_line = split
     loaded = _yaml(source, check)
     if loaded is None:
         return check.done()
@@ -530,7 +533,7 @@ def parse_entry(relpath: str, data: bytes) -> Parsed:
             line(str(key)),
             f"unknown key `{key}` is kept for templates" + (f"; {hint}" if hint else ""),
         )
-    rendered = markdown.render(body) if when is not None else None
+    rendered = markdown.render(body, relpath, body_line) if when is not None else None
     if kind == "setback" and rendered is not None:
         # asked once, in the body: an answer there counts as the lesson (and the next try)
         lesson = lesson or rendered.answers.get("what did i learn?") or None
@@ -575,7 +578,8 @@ def parse_entry(relpath: str, data: bytes) -> Parsed:
         lines=lines,
     )
     words = " ".join(sorted(set(WORD.findall(rendered.text.lower()))))
-    return check.done(entry, Body(rendered.html, rendered.text, words))
+    body_ = Body(rendered.html, rendered.text, words, attachments=rendered.attachments)
+    return check.done(entry, body_)
 
 
 def _moment(

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import stat
 import threading
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from journal.config import Config, load_config
@@ -25,14 +27,18 @@ class Journal:
     entries: tuple[Entry, ...]
     bodies: dict[str, Body]
     warnings: tuple[Problem, ...]
+    # entry id -> the files its body shows or links to, by path from the root (checked)
+    attachments: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def select(self, *, drafts: bool = False, private: bool = True) -> Journal:
-        """The entries one kind of build shows: drafts and private ones are opt in/out."""
+        """The entries one kind of build shows: drafts and private ones are opt in/out (and
+        with them their attachments: a private entry's files are never published)."""
         kept = tuple(
             e for e in self.entries if (drafts or not e.draft) and (private or not e.private)
         )
         bodies = {e.id: self.bodies[e.id] for e in kept}
-        return Journal(self.root, self.config, kept, bodies, self.warnings)
+        files = {e.id: self.attachments[e.id] for e in kept if e.id in self.attachments}
+        return Journal(self.root, self.config, kept, bodies, self.warnings, files)
 
 
 def find_root(start: Path) -> Path | None:
@@ -103,7 +109,57 @@ def load_journal(root: Path, memo=None, sources: Sources | None = None) -> Journ
     failed = {p.path for p in entry_problems if p.severity == "error"}
     unparsed = {f.rsplit("/", 1)[-1][:-3] for f in failed}
     problems += cross_check(entries, unparsed, failed_follows)
+    files, found = check_attachments(root, ((e.path, e.id, bodies[e.id]) for e in entries))
+    problems += found
     if any(p.severity == "error" for p in problems):
         raise ProblemsError(problems)
     entries.sort(key=lambda e: e.sort_key)
-    return Journal(root, config, tuple(entries), bodies, tuple(sorted(problems)))
+    return Journal(root, config, tuple(entries), bodies, tuple(sorted(problems)), files)
+
+
+MAX_ATTACHMENT_BYTES = 64 * 1024 * 1024  # a photo or a document; more is a mistake
+ATTACHMENT_HINT = "a file next to the entry or in a folder beside it, inside entries/"
+
+
+def check_attachments(
+    root: Path, bodies: Iterable[tuple[str, str, object]]
+) -> tuple[dict[str, tuple[str, ...]], list[Problem]]:
+    """Every referenced file must be a regular file inside entries/ (links followed), at
+    most 64 MB: (entry id -> its files, problems as path:line). Checked on every build:
+    the parse is remembered by the entry's bytes, a file beside it can change."""
+    top = os.path.realpath(root / "entries")
+    files: dict[str, tuple[str, ...]] = {}
+    problems: list[Problem] = []
+    seen: dict[str, str | None] = {}  # target -> what is wrong with it, or None
+    for relpath, entry_id, body in bodies:
+        refs = getattr(body, "attachments", ())
+        ok: list[str] = []
+        for target, line in refs:
+            if target not in seen:
+                seen[target] = _attachment_problem(root, top, target)
+            wrong = seen[target]
+            if wrong is None:
+                if target not in ok:
+                    ok.append(target)
+            else:
+                problems.append(Problem(relpath, line, wrong, ATTACHMENT_HINT))
+        if ok:
+            files[entry_id] = tuple(ok)
+    return files, problems
+
+
+def _attachment_problem(root: Path, top: str, target: str) -> str | None:
+    if not target.startswith("entries/"):
+        return f"`{target}` is outside entries/, so it is never copied (refused)"
+    real = os.path.realpath(root / target)
+    if os.path.commonpath([top, real]) != top:
+        return f"`{target}` leads outside entries/ through a link (refused)"
+    try:
+        st = os.stat(real)
+    except OSError:
+        return f"`{target}` is missing"
+    if not stat.S_ISREG(st.st_mode):
+        return f"`{target}` is not a regular file"
+    if st.st_size > MAX_ATTACHMENT_BYTES:
+        return f"`{target}` is {st.st_size:,} bytes, over the limit of {MAX_ATTACHMENT_BYTES:,}"
+    return None

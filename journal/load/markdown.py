@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import posixpath
+import re
 from dataclasses import dataclass
 from functools import cache
+from urllib.parse import quote, unquote
 
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
@@ -51,6 +54,53 @@ class RenderedBody:
     heading: str | None  # the first `# heading`, when the body opens with one
     text: str  # plain text, for search and snippets
     answers: dict[str, str]  # prompt (lower case) -> the first line of its answer
+    # (path from the journal root, file line) of every local file the body shows or links
+    # to; a path outside entries/ is kept as written so the loader can refuse it by name
+    attachments: tuple[tuple[str, int], ...] = ()
+
+
+ENTRIES = "entries"
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+PAGE_SUFFIXES = (".md", ".html", ".htm")  # links to entries and pages, not attachments
+
+
+def local_target(url: str, relpath: str) -> tuple[str, str] | None:
+    """(path from the journal root, what follows it: `#…`) of a link to a file beside the
+    entry at `relpath`, or None for other links (another site, a fragment, an entry)."""
+    if not url or url.startswith(("/", "#", "?")) or _SCHEME.match(url):
+        return None
+    cut = min((i for i in (url.find("?"), url.find("#")) if i >= 0), default=len(url))
+    path, rest = unquote(url[:cut]), url[cut:]
+    if not path or path.lower().endswith(PAGE_SUFFIXES):
+        return None
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(relpath), path))
+    return target, rest[rest.find("#") :] if "#" in rest else ""
+
+
+def _attachments(tokens: list, relpath: str, first_line: int) -> tuple[tuple[str, int], ...]:
+    """Find local images and file links, and point them where the build copies the files:
+    the same path under the site's entries/, linked from the entry's page entries/<id>.html
+    (so links work from file://, any sub-path and the preview)."""
+    found: list[tuple[str, int]] = []
+    for token in tokens:
+        if token.type != "inline" or not token.children or token.map is None:
+            continue
+        line = first_line + token.map[0]
+        for child in token.children:
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+            attr = {"image": "src", "link_open": "href"}.get(child.type)
+            if attr is None:
+                continue
+            local = local_target(str(child.attrs.get(attr, "")), relpath)
+            if local is None:
+                continue
+            target, fragment = local
+            found.append((target, line))
+            if target.startswith(ENTRIES + "/"):
+                link = quote(posixpath.relpath(target, ENTRIES), safe="/")
+                child.attrs[attr] = link + fragment
+    return tuple(found)
 
 
 def _prompt_sections(tokens: list) -> tuple[list, dict[str, str]]:
@@ -79,9 +129,10 @@ def _prompt_sections(tokens: list) -> tuple[list, dict[str, str]]:
     return kept, answers
 
 
-def render(body: str) -> RenderedBody:
+def render(body: str, relpath: str | None = None, first_line: int = 1) -> RenderedBody:
     """Render an entry body; a leading `# heading` becomes the title, not part of the body,
-    and unanswered prompts are left out."""
+    and unanswered prompts are left out. With the entry's `relpath` (and the file line the
+    body starts on), local images and file links are found and pointed at their copies."""
     md = parser()
     env: dict = {}
     tokens = md.parse(body, env)
@@ -90,6 +141,7 @@ def render(body: str) -> RenderedBody:
         heading = tokens[1].content.strip()
         tokens = tokens[3:]
     tokens, answers = _prompt_sections(tokens)
+    attachments = _attachments(tokens, relpath, first_line) if relpath else ()
     text_parts = []
     for token in tokens:
         if token.type == "inline" and token.children:
@@ -100,4 +152,4 @@ def render(body: str) -> RenderedBody:
             text_parts.append(token.content)
     html = md.renderer.render(tokens, md.options, env)
     text = " ".join(" ".join(text_parts).split())
-    return RenderedBody(html=html, heading=heading, text=text, answers=answers)
+    return RenderedBody(html, heading, text, answers, attachments)

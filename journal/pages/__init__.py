@@ -12,6 +12,7 @@ from journal.analyse.analytics import Evidence
 from journal.load.journal import Journal
 from journal.pages.archive import archive_index, month_pages, tag_pages
 from journal.pages.assets import asset_pages
+from journal.pages.attachments import attachment_pages
 from journal.pages.domains import domain_pages
 from journal.pages.entries import entry_pages
 from journal.pages.evidence import evidence_pages
@@ -36,6 +37,7 @@ def make_pages(site: Site, template_dirs: list[Path], static: bool = True) -> li
         not_found_page(),
         *search_pages(site),
         *feed_pages(site),
+        *attachment_pages(site.journal),
     ]
     by_path = {p.path: p for p in pages}
     for asset in asset_pages(template_dirs, site.journal.root, static):

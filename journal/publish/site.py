@@ -13,20 +13,24 @@ from __future__ import annotations
 
 import base64
 import json
+import mimetypes
 import posixpath
 import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
+from urllib.parse import unquote
 
 import jinja2
 
 from journal.build import Options, site_files
 from journal.errors import JournalError
 from journal.memo import CACHE_DIR
+from journal.pages.attachments import attachment_paths
+from journal.pages.paths import relative_url
 from journal.pages.search_index import MAIN, data_payload, is_search_file
 from journal.publish.crypto import Keyring, SiteKeys, digest, unwrap
 from journal.publish.state import PublishState
@@ -61,11 +65,14 @@ class PublishResult:
 # --- the two calls into the build core ---------------------------------------------------------
 
 
-def _render(root: Path, options: Options, linker: Callable[[str], str] | None) -> tuple[int, dict]:
-    """(entries shown, logical path -> bytes): every page, search file and theme asset
-    (and, only when not encrypted, the static/ folder)."""
+def _render(
+    root: Path, options: Options, linker: Callable[[str], str] | None
+) -> tuple[int, dict, list[str]]:
+    """(entries shown, logical path -> bytes, the attachments among them): every page,
+    search file, theme asset and attachment of the entries shown (and, only when not
+    encrypted, the static/ folder)."""
     shown, files = site_files(root, options, linker)
-    return len(shown.entries), files
+    return len(shown.entries), files, attachment_paths(shown)
 
 
 def _write(out: Path, files: dict[str, bytes], root: Path) -> int:
@@ -111,18 +118,60 @@ def object_script(object_id: str, blob: bytes) -> bytes:
     )
 
 
+_LINKED = re.compile(rb'(<(?:img|a|source|video|audio)\b[^>]*?\s(?:src|href)=")([^"]*)(")')
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def link_attachments(
+    page: str, html: bytes, files: Collection[str], link: Callable[[str], str]
+) -> bytes:
+    """Point a page's links to attachments (written relative to its logical path by the
+    Markdown renderer) at their sealed names, relative to where the page is published."""
+    if not files:
+        return html
+    here = posixpath.dirname(page)
+
+    def relink(match: re.Match) -> bytes:
+        url = match.group(2).decode("utf-8", "replace").replace("&amp;", "&")
+        if not url or url.startswith(("/", "#", "?")) or _SCHEME.match(url):
+            return match.group(0)
+        path, _, fragment = url.partition("#")
+        target = posixpath.normpath(posixpath.join(here, unquote(path.split("?", 1)[0])))
+        if target not in files:
+            return match.group(0)
+        new = relative_url(link(page), link(target)) + (f"#{fragment}" if fragment else "")
+        return match.group(1) + new.encode() + match.group(3)
+
+    return _LINKED.sub(relink, html)
+
+
+def file_type(path: str) -> str:
+    """The media type the shell gives an attachment's decrypted bytes (an image, a PDF)."""
+    return mimetypes.guess_type(path)[0] or "application/octet-stream"
+
+
 def sealed_objects(
-    pages: Mapping[str, bytes], keys: SiteKeys, link: Callable[[str], str], epoch: bytes
+    pages: Mapping[str, bytes],
+    keys: SiteKeys,
+    link: Callable[[str], str],
+    epoch: bytes,
+    files: Collection[str] = (),
 ) -> dict[str, bytes]:
-    """Object id -> blob: every HTML page but 404 (a plain file), and the search bundle."""
+    """Object id -> blob: every HTML page but 404 (a plain file), the search bundle, and
+    every attachment of the entries published (`files`), sealed, padded and named like
+    pages, so the host learns neither their names nor their kinds."""
     objects = {
-        keys.opaque_name(path): keys.seal(keys.opaque_name(path), data, epoch)
+        keys.opaque_name(path): keys.seal(
+            keys.opaque_name(path), link_attachments(path, data, files, link), epoch
+        )
         for path, data in pages.items()
-        if path.endswith(".html") and path != "404.html"
+        if path.endswith(".html") and path != "404.html" and path not in files
     }
     if any(is_search_file(path) for path in pages):
         search = keys.opaque_name(MAIN)
         objects[search] = keys.seal(search, search_bundle(pages, link), epoch)
+    for path in files:
+        objects[keys.opaque_name(path)] = keys.seal(keys.opaque_name(path), pages[path], epoch)
     return objects
 
 
@@ -161,23 +210,25 @@ def publish(
     """Encrypted unless `ring` is None (then `--public`: the plain site, minus private and
     drafts). A wrong passphrase raises before anything is written."""
     if ring is None:
-        count, pages = _render(root, Options(private=False, today=today), None)
+        count, pages, _files = _render(root, Options(private=False, today=today), None)
         return PublishResult(count, _write(out, pages, root))
     if passphrase is None:
         raise JournalError("publishing encrypted needs the passphrase")
     keys = SiteKeys.derive(unwrap(ring, passphrase), ring.build)
     link = make_linker(keys)
     options = Options(private=False, encrypted=True, today=today)
-    count, pages = _render(root, options, link)
+    count, pages, attachments = _render(root, options, link)
     state = PublishState.load(root, ring.build)
     if reseal_all:
         state = state.resealed()
     state = state.next(int(time.time() * 1000))
-    objects = sealed_objects(pages, keys, link, state.epoch)
+    objects = sealed_objects(pages, keys, link, state.epoch, attachments)
     manifest = {
         "publish": state.sequence,
         "home": keys.opaque_name("index.html"),
         "objects": {object_id: digest(blob) for object_id, blob in sorted(objects.items())},
+        # attachments: shown by the shell from their decrypted bytes, with this media type
+        "files": {keys.opaque_name(path): file_type(path) for path in sorted(attachments)},
     }
     files = {f"{OBJECTS}/{i}.js": object_script(i, blob) for i, blob in objects.items()}
     files.update({path: data for path, data in pages.items() if path.startswith("assets/")})

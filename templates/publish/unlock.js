@@ -16,6 +16,7 @@
   var folder = location.pathname.replace(/[^/]*$/, "");
   var session = null;  /* {key, build, manifest}: this tab's memory only */
   var delivered = {}, opening = {}, current = null, currentQuery = "", routing = 0;
+  var fileUrls = {};  /* attachment id -> object URL of its decrypted bytes, this tab only */
   var notice = "", searchWired = false, wired = false;
   var realReplace = history.replaceState.bind(history);
 
@@ -39,6 +40,10 @@
   function inflate(bytes) {
     var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
     return new Response(stream).text();
+  }
+  function inflateBytes(bytes) {
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+    return new Response(stream).arrayBuffer();
   }
   function refused(text) { var e = new Error(text); e.refused = true; return e; }
 
@@ -153,14 +158,56 @@
         session.key, blob.slice(13)));
     } catch (e) { throw refused("This page could not be decrypted: it was altered."); }
     var n = new DataView(padded.buffer).getUint32(0);
-    return inflate(padded.slice(4, 4 + n));
+    return padded.slice(4, 4 + n);
   }
   function openObject(id) {
     if (!opening[id]) {
-      opening[id] = fetchObject(id);
+      opening[id] = fetchObject(id).then(inflate);
       opening[id].catch(function () { delete opening[id]; });
     }
     return opening[id];
+  }
+
+  /* An attachment (a photo, a document): sealed like a page, listed in the manifest's
+     "files" with its media type, shown from an object URL of its decrypted bytes. */
+  function isFile(id) { return !!(session.manifest.files && session.manifest.files[id]); }
+  function fileUrl(id) {
+    if (!fileUrls[id]) {
+      fileUrls[id] = fetchObject(id).then(inflateBytes).then(function (bytes) {
+        return URL.createObjectURL(new Blob([bytes], { type: session.manifest.files[id] }));
+      });
+      fileUrls[id].catch(function () { delete fileUrls[id]; });
+    }
+    return fileUrls[id];
+  }
+  function fileId(url) {
+    if (url.indexOf(base) !== 0) return null;
+    var m = /^p\/([0-9a-f]{24})\.[^\/?#]*$/.exec(url.slice(base.length).split(/[?#]/)[0]);
+    return m && isFile(m[1]) ? m[1] : null;
+  }
+  /* Before the page is shown: its links to attachments lose their (missing) address... */
+  function holdFiles(doc, here) {
+    doc.querySelectorAll("[src], a[href]").forEach(function (el) {
+      var attr = el.tagName === "A" ? "href" : "src", raw = el.getAttribute(attr);
+      if (!raw || raw.charAt(0) === "#") return;
+      var u = new URL(raw, here), id = fileId(u.href);
+      if (!id) return;
+      el.setAttribute("data-journal-file", id + "|" + attr + "|" + u.hash);
+      el.removeAttribute(attr);
+    });
+  }
+  /* ...and get their decrypted bytes once shown; a refused file is left blank, with a title. */
+  function showFiles() {
+    document.querySelectorAll("[data-journal-file]").forEach(function (el) {
+      var parts = el.getAttribute("data-journal-file").split("|");
+      el.removeAttribute("data-journal-file");
+      fileUrl(parts[0]).then(function (url) {
+        el.setAttribute(parts[1], url + (parts[1] === "href" ? parts[2] : ""));
+        if (parts[1] === "href") { el.setAttribute("target", "_blank"); el.setAttribute("rel", "noopener"); }
+      }, function (e) {
+        el.setAttribute("title", e && e.refused ? e.message : "This file could not be opened.");
+      });
+    });
   }
 
   /* --- pages inside the shell ------------------------------------------------------------ */
@@ -228,6 +275,7 @@
   function render(r, html, first) {
     var doc = new DOMParser().parseFromString(html, "text/html");
     var here = virtualUrl(r.id), searchSrc = null;
+    holdFiles(doc, here);
     doc.querySelectorAll("script").forEach(function (s) {
       if (s.hasAttribute("data-search-index")) {
         searchSrc = new URL(s.getAttribute("src"), here).href;
@@ -251,6 +299,7 @@
       doc.body.childNodes, function (n) { return document.importNode(n, true); }));
     current = r.id;
     currentQuery = r.query;
+    showFiles();
     showNotice();
     var lock = document.getElementById("journal-lock");
     if (lock) lock.addEventListener("click", lockNow);
@@ -338,6 +387,8 @@
 
   function lockNow() {
     session = null;
+    for (var id in fileUrls) fileUrls[id].then(URL.revokeObjectURL, function () {});
+    fileUrls = {};
     forgetDevice().then(function () {
       realReplace(null, "", location.pathname);
       location.reload();
