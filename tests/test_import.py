@@ -194,3 +194,16 @@ def test_a_photo_missing_or_not_matching_its_md5_is_reported(tmp_path):
 def test_map_tag_is_checked(bad):
     with pytest.raises(JournalError, match="--map-tag"):
         parse_map_tag(bad)
+
+
+def test_the_cli_imports_and_reports(tmp_path, capsys):
+    from journal.cli import main
+
+    root = write_journal(tmp_path / "j", {})
+    args = ["import", "--root", str(root), "csv", str(FIXTURES / "entries.csv"), "--dry-run"]
+    assert main(args) == 1
+    out = capsys.readouterr().out
+    assert "Would write 3 entries" in out and "entries.csv: line 5: no date" in out
+    assert not (root / "entries" / "imported").exists()
+    assert main(["import", "--root", str(root), "jrnl", str(FIXTURES / "jrnl.json")]) == 1
+    assert "no domain (give --domain" in capsys.readouterr().out
