@@ -34,6 +34,8 @@ def histogram(root: Path, out: Path) -> dict[str, Counter]:
         if path.name.startswith(("_", ".")) or "draft: true" in text or "private: true" in text:
             continue
         kind = KIND.search(text).group(1)
+        if kind == "plan":
+            continue  # an open plan has no page: it counts nowhere
         found[kind][sizes.pop(keys.opaque_name(f"entries/{path.stem}.html"))] += 1
     found["other"].update(sizes.values())
     return found
