@@ -140,14 +140,28 @@ def global_key(
     return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
 
 
-def sources_key(global_key_: str, sources: Sources, out: Path) -> str:
-    """The whole build's inputs: if equal to the last build's, the site would be the same."""
+def sources_key(global_key_: str, sources: Sources, out: Path, root: Path) -> str:
+    """The whole build's inputs: if equal to the last build's, the site would be the same.
+    Besides the entries, every other file under entries/ (an attachment, or one that may
+    become one) by name and content: a changed or removed photo is a change."""
     h = hashlib.blake2b(digest_size=16)
     h.update(f"{global_key_}\0{out.resolve()}\0".encode())
     for rel, data in sources.entries:
         h.update(rel.encode("utf-8", "surrogateescape") + b"\0")
         h.update(hashlib.blake2b(data, digest_size=16).digest())
     h.update(repr(sources.problems).encode())
+    top = root / "entries"
+    for dirpath, dirnames, filenames in os.walk(top):
+        dirnames.sort()
+        for name in sorted(filenames):
+            if name.endswith(".md"):
+                continue
+            path = os.path.join(dirpath, name)
+            h.update(os.path.relpath(path, top).encode("utf-8", "surrogateescape") + b"\0")
+            try:  # regular files only: a FIFO here must not hang the build
+                h.update(hashlib.blake2b(read_regular(path, 64 << 20), digest_size=16).digest())
+            except (OSError, OverflowError):
+                h.update(b"\0unreadable")
     return h.hexdigest()
 
 
@@ -283,7 +297,7 @@ def _build(
     dirs = template_dirs(root)
     gkey = global_key(root, options, today, dirs)
     sources = read_sources(root)
-    skey = sources_key(gkey, sources, out)
+    skey = sources_key(gkey, sources, out, root)
     last = memo.site
     if not preview and last and last["key"] == skey and last["stamp"] == outputs_stamp(out):
         memo.keep_all()

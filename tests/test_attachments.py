@@ -102,11 +102,6 @@ def test_build_copies_only_referenced_files_of_shown_entries(tmp_path):
     assert '<img src="2026/finish/kestrelphoto.png" alt="Finish line, arms up" />' in page
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="build.py's nothing-changed key (sources_key) hashes entry files only; "
-    "attachments must join it (journal/build.py is not this issue's to change)",
-)
 def test_a_changed_photo_is_copied_again_when_no_entry_changed(tmp_path):
     root = journal_with_photos(tmp_path)
     out = tmp_path / "site"
