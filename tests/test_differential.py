@@ -206,6 +206,16 @@ CHANGES: dict[str, Callable[[Path], None]] = {
         {"/templates/tag.html": '{% extends "default/tag.html" %}{% block title %}T{% endblock %}'},
     ),
     "static file added": lambda r: write_journal(r, {"/static/robots.txt": "User-agent: *\n"}),
+    "photo added and shown": lambda r: (
+        (r / "entries" / "2026" / "stage.png").write_bytes(b"\x89PNG first"),
+        edit(
+            r,
+            "2026/2026-10-02-second-talk.md",
+            "Calm this time.",
+            "Calm this time.\n\n![The stage](stage.png)",
+        ),
+    ),
+    "photo replaced": lambda r: (r / "entries" / "2026" / "stage.png").write_bytes(b"\x89PNG 2"),
     "static file shadowing a page": lambda r: write_journal(r, {"/static/404.html": "static"}),
 }
 
