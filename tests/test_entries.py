@@ -176,3 +176,42 @@ def test_underscore_and_dot_files_are_ignored(make_journal):
         }
     )
     assert [e.id for e in load_journal(root).entries] == ["ok"]
+
+
+def _nested_mapping(levels: int) -> str:
+    """`levels` mappings inside each other by indentation alone: no brackets at all."""
+    keys = "".join(f"{'  ' * (i + 1)}k{i}:\n" for i in range(levels))
+    return "\n" + keys + f"{'  ' * (levels + 1)}leaf\n"
+
+
+@pytest.mark.parametrize(
+    ("notes", "error"),
+    [
+        # 33 levels of mapping under the frontmatter's own: one too deep, by indentation only
+        (_nested_mapping(33), "nests lists or mappings over 32 levels deep"),
+        (_nested_mapping(32), None),  # exactly at the limit: fine
+        # block sequences inside each other: `- - - …` on one line, 33 deep
+        ("\n  " + "- " * 33 + "x\n", "nests lists or mappings over 32 levels deep"),
+        # an anchor repeated by aliases: 10 * 10 * 10 * 10 * 10 * 10 = 10^6 values > 100,000
+        (
+            "\n  a: &a [1,1,1,1,1,1,1,1,1,1]\n"
+            "  b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
+            "  c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
+            "  d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
+            "  e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\n"
+            "  f: [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\n",
+            "over 100,000 values once its aliases are expanded",
+        ),
+        ("\n  a: &a [1, 2]\n  b: *a\n", None),  # a small alias is fine
+    ],
+)
+def test_frontmatter_limits_hold_with_and_without_the_quick_check(notes, error):
+    """Most frontmatter is passed by a look at its text alone; whatever the text, the
+    limits are those of the full check (depth 32, 100,000 values with aliases expanded)."""
+    data = f"---\ndate: 2026-05-01\nkind: win\ndomain: running\nnotes: {notes}---\nBody.\n"
+    parsed = parse_entry("entries/a.md", data.encode())
+    messages = [p.message for p in parsed.problems if p.severity == "error"]
+    if error is None:
+        assert messages == [] and parsed.entry is not None
+    else:
+        assert len(messages) == 1 and error in messages[0], messages
