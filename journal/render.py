@@ -221,7 +221,7 @@ class Renderer:
         return html.encode("utf-8")
 
 
-RENDER_PARALLEL_MIN = 2000  # pages; below this, forking workers costs more than it saves
+RENDER_PARALLEL_MIN = 400  # pages; below this, forking workers costs more than it saves
 _FORKED: tuple[Renderer, Sequence[Page], Callable[[str, bytes], Any]] | None = None
 
 
