@@ -36,6 +36,11 @@ from journal.workers import die_with_parent
 
 Linker = Callable[[str], str]  # a page's site path -> where it is published
 
+# The pages the menu of the layout marks as the current one (`current` in _header.html).
+MENU_PAGES = frozenset(
+    ("index.html", "streaks.html", "lessons.html", "archive/index.html", "search.html")
+)
+
 
 MAX_TEMPLATE_BYTES = 4 * 1024 * 1024  # a template is a page of markup; more is a mistake
 
@@ -140,7 +145,10 @@ class Renderer:
     """Page -> bytes, for one build: the environment, what every page receives, the linker.
 
     List items (`entry_item`, `setback_item`) are rendered once per build for each exact
-    set of inputs, since long lists repeat them across pages."""
+    set of inputs, since long lists repeat them across pages; layout parts (`layout`:
+    the header and footer) once per folder, since they see only what every page sees,
+    `url` (whose links depend only on the page's folder) and `current`, the page's path
+    when it is one the menu marks."""
 
     def __init__(self, env: jinja2.Environment, common: dict[str, Any], linker: Linker | None):
         self.env = env
@@ -174,6 +182,16 @@ class Renderer:
                 )
             return html
 
+        def layout(name: str) -> Markup:
+            current = here if here in MENU_PAGES else None
+            key = ("layout", name, posixpath.dirname(self.linker(here)), current)
+            html = self.items.get(key)
+            if html is None:
+                html = self.items[key] = Markup(
+                    self.env.get_template(name).render(**self.common, url=url, current=current)
+                )
+            return html
+
         def setback_item(e: Entry, applied: list[Entry]) -> Markup:
             link = url(entry_path(e.id))
             applied_links = tuple((a.id, a.title, url(entry_path(a.id))) for a in applied)
@@ -194,6 +212,7 @@ class Renderer:
                 **page.context,
                 page_path=here,
                 url=url,
+                layout=layout,
                 entry_item=entry_item,
                 setback_item=setback_item,
             )

@@ -214,6 +214,35 @@ def test_own_template_overrides_default_and_can_extend_it(make_journal, tmp_path
     assert "<title>Ran 5k · " in read(tmp_path / "o", "entries/2026-09-05-5k.html")
 
 
+def test_layout_parts_are_the_same_for_every_page_of_a_folder_and_mark_menu_pages(
+    make_journal, tmp_path
+):
+    """_header.html is made once per folder: what it shows may depend only on the folder
+    (through url) and on `current`, the page's path when the menu marks it."""
+    root = make_journal(SMALL)
+    (root / "templates").mkdir()
+    (root / "templates" / "_header.html").write_text(
+        "<header>[{{ url('index.html') }}|{{ url('archive/index.html') }}|{{ current }}]</header>"
+    )
+    build(root, tmp_path / "o", Options(today=TODAY))
+    expected = {  # worked out by hand from the folders: links climb to the root and down
+        "index.html": "[index.html|archive/index.html|index.html]",
+        "lessons.html": "[index.html|archive/index.html|lessons.html]",
+        "archive/index.html": "[../index.html|index.html|archive/index.html]",
+        "archive/2026-09.html": "[../index.html|index.html|None]",
+        "entries/2026-09-05-5k.html": "[../index.html|../archive/index.html|None]",
+        "tags/talks.html": "[../index.html|../archive/index.html|None]",
+        "search.html": "[index.html|archive/index.html|search.html]",
+    }
+    for page, header in expected.items():
+        assert f"<header>{header}</header>" in read(tmp_path / "o", page), page
+    # a part that reaches for the page itself fails, located, instead of showing one
+    # page's header on every page of the folder
+    (root / "templates" / "_header.html").write_text("<header>\n{{ page_path }}</header>")
+    with pytest.raises(JournalError, match=r"_header.html:2: template error: .*page_path"):
+        build(root, tmp_path / "o", Options(today=TODAY))
+
+
 # --- the command line ----------------------------------------------------------------------
 
 
