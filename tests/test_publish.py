@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import json
+import posixpath
+import re
 import subprocess
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from journal.build import Options, site_files
 from journal.cli import main
 from journal.errors import JournalError
+from journal.pages.search_index import MAIN, data_payload, is_search_file
 from journal.publish import crypto
 from journal.publish.crypto import Keyring, SiteKeys, TamperedObject, WrongPassphrase
-from journal.publish.site import publish, read_published
+from journal.publish.site import SEARCH_TEXTS, make_linker, publish, read_published
 from tests.conftest import entry, write_journal
 
 PASS = "correct horse battery staple"
@@ -249,10 +254,97 @@ def test_the_manifest_lists_every_object_and_the_pages_hold_the_site(tmp_path):
     everything = "\n".join(pages.values())
     assert "Quokkafish went well" in everything and "wombatlesson matters" in everything
     assert "Privatemarker" not in everything and "Draftmarker" not in everything
-    bundles = [p for p in pages.values() if p.startswith('{"bundle":1')]
-    assert len(bundles) == 1 and "wombatlesson" in bundles[0]  # the search index, one object
-    # 3 entries, home, search, streaks, lessons, archive, 1 domain, 1 tag, 2 months
-    assert len(pages) == 13
+    bundles = [i for i, p in pages.items() if p.startswith('{"bundle":2')]
+    keys = keys_of(ring)
+    assert sorted(bundles) == sorted(keys.opaque_name(n) for n in (MAIN, SEARCH_TEXTS))
+    assert "wombatlesson" in pages[keys.opaque_name(MAIN)]  # ranked by the index
+    assert "Quokkafish went well" in pages[keys.opaque_name(SEARCH_TEXTS)]  # snippets
+    # 3 entries, home, search, streaks, lessons, archive, 1 domain, 1 tag, 2 months; the
+    # search files as two objects
+    assert len(pages) == 14
+
+
+def search_objects(out: Path, ring: Keyring) -> tuple[dict, dict]:
+    """The two sealed search objects, opened: (the index, the texts)."""
+    keys = keys_of(ring)
+    _manifest, pages = opened(out, ring)
+    return tuple(json.loads(pages[keys.opaque_name(n)]) for n in (MAIN, SEARCH_TEXTS))
+
+
+def test_the_two_search_objects_hold_exactly_the_search_files(tmp_path):
+    root, out, ring = make_site(tmp_path)
+    keys = keys_of(ring)
+    link = make_linker(keys)
+    options = Options(private=False, encrypted=True, today=date(2026, 11, 22))
+    _journal, plain = site_files(root, options, link)  # what publish sealed, unsealed
+    search = {p: json.loads(data_payload(d)) for p, d in plain.items() if is_search_file(p)}
+    # the main file, a shard per first letter, one text chunk
+    assert MAIN in search and any(p.startswith("search/w-") for p in search)
+    assert [p for p in search if p.startswith("search/d-")] == ["search/d-0.js"]
+    index, texts = search_objects(out, ring)
+
+    def name(path: str) -> str:  # as search.js asks for it: its link from the search page
+        return MAIN if path == MAIN else posixpath.basename(link(path))
+
+    # nothing lost, nothing extra, nothing in both; each file's JSON as the build wrote it
+    assert not index["files"].keys() & texts["files"].keys()
+    assert {**index["files"], **texts["files"]} == {name(p): data for p, data in search.items()}
+    # the index: the main file and every shard it names, enough to rank and draw results...
+    main_file = search[MAIN]
+    shards = {posixpath.basename(s) for s in main_file["shards"].values()}
+    assert index["files"].keys() == {MAIN, *shards}
+    assert index["files"][MAIN]["titles"] == [
+        "Zebracorn triumph",
+        "Zebracorn stumble",
+        "Zebracorn again",
+    ]
+    # ...the texts: every chunk the main file names, and the index names the texts object
+    assert texts["files"].keys() == {posixpath.basename(d) for d in main_file["docs"]}
+    assert index["texts"] == posixpath.basename(link(SEARCH_TEXTS))
+    manifest, _pages = opened(out, ring)
+    assert index["texts"].removesuffix(".js") in manifest["objects"]
+    # no search file, nor any text in one, is anywhere in the published folder in the plain
+    files = files_of(out)
+    assert not [n for n in files if is_search_file(n) or n.startswith("search")]
+    strings: set[str] = set()
+
+    def collect(value: object) -> None:
+        if isinstance(value, str):
+            strings.add(value)
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                collect(k)
+                collect(v)
+        elif isinstance(value, list):
+            for v in value:
+                collect(v)
+
+    collect(search)
+    link_like = re.compile(r"^[0-9a-f]{24}\.(html|js)$")
+    form = {*main_file, MAIN, "win", "setback"}  # the format's own words, which search.js knows
+    secret = {s for s in strings - form if len(s) >= 6 and not link_like.match(s)}
+    assert {
+        "Quokkafish went well, see next .",
+        "wombatlesson matters",
+        "Zebracorn stumble",
+    } <= secret
+    published = "\n".join(data.decode("utf-8", "replace") for data in files.values())
+    assert [s for s in sorted(secret) if s in published] == []
+
+
+def test_a_body_edit_that_adds_no_word_keeps_the_search_index_object(tmp_path):
+    root, out, ring = make_site(tmp_path)
+    keys = keys_of(ring)
+    index_file, texts_file = (f"p/{keys.opaque_name(n)}.js" for n in (MAIN, SEARCH_TEXTS))
+    before = files_of(out)
+    before_index, before_texts = search_objects(out, ring)
+    edit(root, "Quokkafish again.", "Again quokkafish.")  # the same words, another text
+    republish(root, out, ring)
+    after = files_of(out)
+    after_index, after_texts = search_objects(out, ring)
+    assert after_index == before_index and after[index_file] == before[index_file]  # reused
+    assert after_texts != before_texts and after[texts_file] != before[texts_file]
+    assert "Again quokkafish." in json.dumps(after_texts)
 
 
 def test_republishing_changes_only_what_changed_unless_resealed(tmp_path):

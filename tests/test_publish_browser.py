@@ -10,15 +10,17 @@ import json
 import re
 import shutil
 import threading
+import time
 from datetime import date
 
 import pytest
 
 from journal.cli import main
+from journal.pages.search_index import MAIN
 from journal.publish import crypto
-from journal.publish.site import publish
+from journal.publish.site import SEARCH_TEXTS, publish
 from tests.chromium import launch
-from tests.test_publish import AGAIN, FILES, NEW_PASS, PASS, TODAY, edit, make_site
+from tests.test_publish import AGAIN, FILES, NEW_PASS, PASS, TODAY, edit, keys_of, make_site
 from tests.test_publish import fast_kdf as fast_kdf  # noqa: F401 - the same autouse fixture
 
 # What another page of the same origin can see: every storage the issue names.
@@ -68,11 +70,24 @@ def open_entry(page, title: str) -> None:
     page.wait_for_function(shown)
 
 
+def listeners(page) -> dict[str, int]:
+    """How many listeners of each kind the document has, as Chromium's DevTools count them."""
+    cdp = page.context.new_cdp_session(page)
+    doc = cdp.send("Runtime.evaluate", {"expression": "document"})["result"]["objectId"]
+    found = cdp.send("DOMDebugger.getEventListeners", {"objectId": doc})["listeners"]
+    cdp.detach()
+    counts: dict[str, int] = {}
+    for listener in found:
+        counts[listener["type"]] = counts.get(listener["type"], 0) + 1
+    return {t: counts.get(t, 0) for t in ("keydown", "click")}
+
+
 def test_unlocks_navigates_searches_and_locks_from_file(tmp_path, page):
     _root, out, _ring = make_site(tmp_path)
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
     page.goto((out / "index.html").as_uri())
+    search_js = (out / "assets" / "search.js").as_uri()
     assert page.title() == "Private journal"
     unlock(page)
     page.wait_for_selector("#journal-lock")
@@ -93,15 +108,100 @@ def test_unlocks_navigates_searches_and_locks_from_file(tmp_path, page):
     page.wait_for_selector("#search-results li")
     found = page.eval_on_selector_all("#search-results li > a", "a => a.map(e => e.textContent)")
     assert found == ["Zebracorn stumble"]
+    page.wait_for_selector("#search-results li .snippet mark")  # the texts object is in
+    assert "wombatlesson" in page.inner_text("#search-results li .snippet mark").lower()
     page.fill("#search-q", "quokkafish")
     page.wait_for_function("document.querySelectorAll('#search-results li').length === 3")
+    page.wait_for_function(
+        "document.querySelectorAll('#search-results .snippet mark').length === 3"
+    )
+    snippets = page.eval_on_selector_all(".snippet", "p => p.map(e => e.textContent)")
+    assert "Quokkafish went well, see next ." in snippets
     assert page.evaluate("journalSearch('privatemarker')") == []
     page.click("#search-results li > a >> text=Zebracorn again")
     page.wait_for_function("document.querySelector('h1').textContent === 'Zebracorn again'")
+    # the search page again, from another page: it works, and search.js was run once, so
+    # "/" and the copy buttons have one listener each however many pages were visited
+    page.fill("#site-search-q", "quokkafish")
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "document.querySelectorAll('#search-results .snippet mark').length === 3"
+    )
+    open_entry(page, "Zebracorn stumble")
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "site-search-q"
+    assert [r for r in requests if r.endswith("/assets/search.js")] == [search_js]
+    assert listeners(page) == {"keydown": 1, "click": 2}  # "/"; copy buttons and the shell's
     assert page.evaluate(STORAGE)["session"] == []
     page.click("#journal-lock")
     page.wait_for_selector("#journal-passphrase")
     assert all(r.startswith("file://") for r in requests)
+
+
+def searched_after_unlocking(
+    browser, out, texts: str, query: str, again: str
+) -> tuple[list[str], list]:
+    """A fresh tab: unlock, search `query` from the header's box, then `again` on the search
+    page. (Every URL the page requested from the search on, the results shown.)"""
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    try:
+        page.goto((out / "index.html").as_uri())
+        unlock(page)
+        page.wait_for_selector("#journal-lock")
+        page.wait_for_function("typeof journalSearchPage === 'function'")  # the "/" key is ready
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        page.fill("#site-search-q", query)
+        page.keyboard.press("Enter")
+        page.wait_for_function("window.__journalSearchReady !== undefined")
+        deadline = time.monotonic() + 10
+        while not any(texts in r for r in requests) and time.monotonic() < deadline:
+            page.wait_for_timeout(50)
+        page.wait_for_timeout(300)  # anything else it would ask for
+        shown = page.eval_on_selector_all(
+            "#search-results li",
+            "li => li.map(e => [e.querySelector('a').textContent,"
+            " e.querySelector('.snippet').textContent])",
+        )
+        page.fill("#search-q", again)  # another query, over what is open: nothing more to load
+        page.wait_for_function(
+            "q => document.getElementById('search-status').textContent !== ''"
+            " && new URLSearchParams(location.hash.split('?')[1]).get('q') === q",
+            arg=again,
+        )
+        page.wait_for_timeout(300)
+        return requests, shown
+    finally:
+        context.close()
+
+
+def test_every_search_opens_the_same_objects_in_the_same_order(tmp_path, browser):
+    _root, out, ring = make_site(tmp_path)
+    keys = keys_of(ring)
+    ids = {name: keys.opaque_name(name) for name in ("search.html", MAIN, SEARCH_TEXTS)}
+    # different words (other shards, other entries, in a plain site other files), and a
+    # query that matches nothing
+    queries = {"wombatlesson": "narwhalnext", "zebracorn": "axolotltag", "nothingmatches": "x"}
+    runs = {
+        query: searched_after_unlocking(browser, out, ids[SEARCH_TEXTS], query, again)
+        for query, again in queries.items()
+    }
+    # search works after unlocking: ranked results, then their snippets from the texts
+    assert runs["wombatlesson"][1] == [["Zebracorn stumble", "wombatlesson matters"]]
+    assert [t for t, _s in runs["zebracorn"][1]] == [
+        "Zebracorn again",
+        "Zebracorn stumble",
+        "Zebracorn triumph",
+    ]
+    assert all(snippet for _t, snippet in runs["zebracorn"][1])
+    assert runs["nothingmatches"][1] == []
+    # what the host sees: the same requests, in the same order, whatever was searched
+    requested = {query: requests for query, (requests, _shown) in runs.items()}
+    assert requested["wombatlesson"] == requested["zebracorn"] == requested["nothingmatches"]
+    opened = [re.search(r"/p/([0-9a-f]{24})\.js\?v=", r).group(1) for r in requested["zebracorn"]]
+    assert opened == [ids["search.html"], ids[MAIN], ids[SEARCH_TEXTS]]  # page, index, texts
 
 
 def test_wrong_passphrase_stores_nothing(tmp_path, page):

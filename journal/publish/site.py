@@ -2,10 +2,10 @@
 
 The same render as `build`, with private entries and drafts left out and a linker that
 gives every page but the home page an opaque name (`p/<hmac of its path>.html`). Each page
-(and the search index) becomes a sealed object `p/<id>.js`, a classic script so `file://`
-works; `index.html` is the one page shell: the unlock form, the public keyring and the
-sealed manifest of this publish. After unlocking, the shell keeps the key in memory and
-opens the other pages itself. Nothing in the output names an entry, date, domain or tag;
+(and the search files, as two objects) becomes a sealed object `p/<id>.js`, a classic script
+so `file://` works; `index.html` is the one page shell: the unlock form, the public keyring
+and the sealed manifest of this publish. After unlocking, the shell keeps the key in memory
+and opens the other pages itself. Nothing in the output names an entry, date, domain or tag;
 see crypto.py for the byte formats.
 """
 
@@ -31,7 +31,7 @@ from journal.errors import JournalError
 from journal.memo import CACHE_DIR
 from journal.pages.attachments import attachment_paths
 from journal.pages.paths import relative_url
-from journal.pages.search_index import MAIN, data_payload, is_search_file
+from journal.pages.search_index import MAIN, chunk_path, data_payload, is_search_file
 from journal.publish.crypto import Keyring, SiteKeys, digest, unwrap
 from journal.publish.state import PublishState
 from journal.write import check_target, scratch_folder, write_folder
@@ -97,18 +97,40 @@ def make_linker(keys: SiteKeys) -> Callable[[str], str]:
     return link
 
 
-def search_bundle(pages: Mapping[str, bytes], link: Callable[[str], str]) -> bytes:
-    """Every search file as one JSON object {file name: its JSON}: the index is one sealed
-    object, opened in memory after unlocking. Parts are named as search.js will ask for
-    them: by the file name their link from the search page would have."""
-    parts = [
-        json.dumps(MAIN if path == MAIN else posixpath.basename(link(path))).encode()
-        + b":"
-        + data_payload(data)
-        for path, data in sorted(pages.items())
-        if is_search_file(path)
-    ]
-    return b'{"bundle":1,"files":{' + b",".join(parts) + b"}}"
+# The search files are sealed as two objects, each always opened whole and in this order
+# whatever the query, so the host learns only that search was opened (README, "What the host
+# can and cannot learn"): the index (the main file and every word shard: enough to rank a
+# query and draw its results) under the main file's name, which the search page links to;
+# then the texts (every text chunk, for the snippets), named in the index.
+SEARCH_TEXTS = "search/texts.js"
+_CHUNK = chunk_path(0).removesuffix("0.js")  # "search/d-": the text chunks
+
+
+def is_text_chunk(path: str) -> bool:
+    return path.startswith(_CHUNK) and path.endswith(".js")
+
+
+def search_bundles(pages: Mapping[str, bytes], link: Callable[[str], str]) -> dict[str, bytes]:
+    """Logical name -> one sealed search object: {MAIN: the index, SEARCH_TEXTS: the texts},
+    each a JSON object {"bundle": 2, "files": {file name: its JSON}}, the index naming the
+    texts object too. Parts are named as search.js will ask for them: by the file name their
+    link from the search page would have. Empty when the site has no search files."""
+    if not any(is_search_file(path) for path in pages):
+        return {}
+
+    def name(path: str) -> bytes:
+        return json.dumps(MAIN if path == MAIN else posixpath.basename(link(path))).encode()
+
+    parts: dict[str, list[bytes]] = {MAIN: [], SEARCH_TEXTS: []}
+    for path, data in sorted(pages.items()):
+        if is_search_file(path):
+            into = SEARCH_TEXTS if is_text_chunk(path) else MAIN
+            parts[into].append(name(path) + b":" + data_payload(data))
+    texts = json.dumps(posixpath.basename(link(SEARCH_TEXTS))).encode()
+    return {
+        MAIN: b'{"bundle":2,"texts":' + texts + b',"files":{' + b",".join(parts[MAIN]) + b"}}",
+        SEARCH_TEXTS: b'{"bundle":2,"files":{' + b",".join(parts[SEARCH_TEXTS]) + b"}}",
+    }
 
 
 def object_script(object_id: str, blob: bytes) -> bytes:
@@ -157,8 +179,8 @@ def sealed_objects(
     epoch: bytes,
     files: Collection[str] = (),
 ) -> dict[str, bytes]:
-    """Object id -> blob: every HTML page but 404 (a plain file), the search bundle, and
-    every attachment of the entries published (`files`), sealed, padded and named like
+    """Object id -> blob: every HTML page but 404 (a plain file), the two search objects,
+    and every attachment of the entries published (`files`), sealed, padded and named like
     pages, so the host learns neither their names nor their kinds."""
     objects = {
         keys.opaque_name(path): keys.seal(
@@ -167,9 +189,8 @@ def sealed_objects(
         for path, data in pages.items()
         if path.endswith(".html") and path != "404.html" and path not in files
     }
-    if any(is_search_file(path) for path in pages):
-        search = keys.opaque_name(MAIN)
-        objects[search] = keys.seal(search, search_bundle(pages, link), epoch)
+    for logical, bundle in search_bundles(pages, link).items():
+        objects[keys.opaque_name(logical)] = keys.seal(keys.opaque_name(logical), bundle, epoch)
     for path in files:
         objects[keys.opaque_name(path)] = keys.seal(keys.opaque_name(path), pages[path], epoch)
     return objects
