@@ -95,11 +95,12 @@ def bench(n: int, repeat: int) -> dict[str, list[tuple[float, float]]]:
     return results
 
 
-def compare_journal(n: int) -> Path:
-    """A copy of the generated journal of its own, so the keyring publish creates, and the
-    caches cleared between runs, never touch the journal other benches reuse."""
+def journal_copy(n: int, name: str = "compare") -> Path:
+    """A copy of the generated journal of its own (bench/out/<name>-<n>/journal), so the
+    keyring publish creates, and the caches cleared between runs, never touch the journal
+    other benches reuse."""
     source = journal_for(n)
-    root = OUT / f"compare-{n}" / "journal"
+    root = OUT / f"{name}-{n}" / "journal"
     stamp = (source / ".bench-stamp").read_text()
     if not (root / ".bench-stamp").exists() or (root / ".bench-stamp").read_text() != stamp:
         shutil.rmtree(root.parent, ignore_errors=True)
@@ -109,7 +110,7 @@ def compare_journal(n: int) -> Path:
 
 def compare(n: int, repeat: int, hugo: str | None) -> dict[str, list[tuple[float, float]]]:
     """Cold journal build, cold Hugo build and cold publish, interleaved, `repeat` of each."""
-    root = compare_journal(n)
+    root = journal_copy(n)
     work = root.parent
     env = {**os.environ, "JOURNAL_PASSPHRASE": PASSPHRASE}
     if not (root / "journal.keyring.json").exists():  # the first publish creates the keyring

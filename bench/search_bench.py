@@ -33,8 +33,8 @@ if TYPE_CHECKING:
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from build_bench import PASSPHRASE, journal_cmd, run_build, run_process  # noqa: E402
-from serve_latency import OUT, journal_for  # noqa: E402
+from build_bench import PASSPHRASE, journal_cmd, journal_copy, run_build, run_process  # noqa: E402
+from serve_latency import journal_for  # noqa: E402
 
 from tests.chromium import CHROMIUM, FLAGS  # noqa: E402  # one definition of the browser
 
@@ -109,23 +109,13 @@ def measure(n: int, repeat: int) -> dict[str, float]:
     }
 
 
-def encrypted_journal(n: int) -> Path:
-    """A copy of the generated journal of its own: the keyring publish creates in it, and
-    its publish cache, never touch the journal other benches reuse."""
-    source = journal_for(n)
-    root = OUT / f"search-encrypted-{n}" / "journal"
-    stamp = (source / ".bench-stamp").read_text()
-    if not (root / ".bench-stamp").exists() or (root / ".bench-stamp").read_text() != stamp:
-        shutil.rmtree(root.parent, ignore_errors=True)
-        shutil.copytree(source, root, ignore=shutil.ignore_patterns(".journal-cache"))
-    return root
-
-
 def publish_site(n: int) -> tuple[Path, float]:
     """(the published folder, seconds): `journal publish` into a fresh temporary folder."""
     out = Path(tempfile.mkdtemp(prefix=f"search-encrypted-{n}-")) / "public"
     env = {**os.environ, "JOURNAL_PASSPHRASE": PASSPHRASE}
-    seconds, _rss = run_process(journal_cmd("publish", encrypted_journal(n), out), env)
+    seconds, _rss = run_process(
+        journal_cmd("publish", journal_copy(n, "search-encrypted"), out), env
+    )
     return out, seconds
 
 
