@@ -50,6 +50,11 @@ def is_search_file(path: str) -> bool:
     return path == MAIN or path.startswith("search/")
 
 
+def is_text_chunk(path: str) -> bool:
+    """A `search/d-<n>.js` file: entry texts, needed only for snippets."""
+    return path.startswith("search/d-") and path.endswith(".js")
+
+
 def entry_terms(e: Entry, words: str, domain_name: str) -> dict[str, int]:
     """word -> score for one entry: the sum of the weights of the fields holding it.
     `words` are the body's distinct lower-case words (made once, when the entry is parsed)."""

@@ -31,7 +31,7 @@ from journal.errors import JournalError
 from journal.memo import CACHE_DIR
 from journal.pages.attachments import attachment_paths
 from journal.pages.paths import relative_url
-from journal.pages.search_index import MAIN, chunk_path, data_payload, is_search_file
+from journal.pages.search_index import MAIN, data_payload, is_search_file, is_text_chunk
 from journal.publish.crypto import Keyring, SiteKeys, digest, unwrap
 from journal.publish.state import PublishState
 from journal.write import check_target, scratch_folder, write_folder
@@ -103,11 +103,6 @@ def make_linker(keys: SiteKeys) -> Callable[[str], str]:
 # query and draw its results) under the main file's name, which the search page links to;
 # then the texts (every text chunk, for the snippets), named in the index.
 SEARCH_TEXTS = "search/texts.js"
-_CHUNK = chunk_path(0).removesuffix("0.js")  # "search/d-": the text chunks
-
-
-def is_text_chunk(path: str) -> bool:
-    return path.startswith(_CHUNK) and path.endswith(".js")
 
 
 def search_bundles(pages: Mapping[str, bytes], link: Callable[[str], str]) -> dict[str, bytes]:
