@@ -264,10 +264,21 @@ def _over_limits(source: str) -> tuple[int, str, str] | None:
     it: nesting depth, and values counted with every alias expanded (billion laughs)."""
     if _plainly_within_limits(source):
         return None
+    try:
+        return _count_events(source)
+    except yaml.YAMLError:
+        return None  # a syntax error: the composer reports it with its line
+
+
+def _count_events(source: str) -> tuple[int, str, str] | None:
+    """The event pass of `_over_limits`. It runs on PyYAML's pure-Python parser, which keeps
+    its own stack and yields one event at a time, so the journal's limits answer first:
+    libyaml's scanner reads ahead and stops at its own nesting limit (PyYAML 6.0.4) before
+    a single deep event reaches this loop."""
     stack: list[list[Any]] = []  # [anchor, size] of each open list or mapping
     sizes: dict[str, int] = {}  # anchor -> the size of its finished value
     total = 0
-    for event in yaml.parse(source, Loader=_Loader):
+    for event in yaml.parse(source, Loader=yaml.SafeLoader):
         line = event.start_mark.line + 2
         if isinstance(event, yaml.CollectionEndEvent):
             anchor, size = stack.pop()
