@@ -15,6 +15,7 @@ from journal.config import Config, load_config
 from journal.errors import Problem, ProblemsError
 from journal.load.entry import Body, Entry, Parsed, cross_check, parse_entry
 from journal.load.files import Sources, read_sources
+from journal.load.markdown import is_page_link
 from journal.workers import die_with_parent
 
 
@@ -154,6 +155,8 @@ def _attachment_problem(root: Path, top: str, target: str) -> str | None:
     real = os.path.realpath(root / target)
     if os.path.commonpath([top, real]) != top:
         return f"`{target}` leads outside entries/ through a link (refused)"
+    if is_page_link(real):
+        return f"`{target}` leads to an entry's Markdown file through a link (refused)"
     try:
         st = os.stat(real)
     except OSError:

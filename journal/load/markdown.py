@@ -71,10 +71,17 @@ def local_target(url: str, relpath: str) -> tuple[str, str] | None:
         return None
     cut = min((i for i in (url.find("?"), url.find("#")) if i >= 0), default=len(url))
     path, rest = unquote(url[:cut]), url[cut:]
-    if not path or path.lower().endswith(PAGE_SUFFIXES):
-        return None
+    if not path or any(ord(c) < 32 for c in path):
+        return None  # no file has a NUL or a control character in its name here
     target = posixpath.normpath(posixpath.join(posixpath.dirname(relpath), path))
+    if is_page_link(path) or is_page_link(target):
+        return None  # `x.md/`, `x.md%2F`, `x.md/.`: an entry, never a file to copy
     return target, rest[rest.find("#") :] if "#" in rest else ""
+
+
+def is_page_link(path: str) -> bool:
+    """True for a path naming an entry or a page, whatever slashes and dots trail it."""
+    return path.rstrip("/.").lower().endswith(PAGE_SUFFIXES)
 
 
 def _attachments(tokens: list, relpath: str, first_line: int) -> tuple[tuple[str, int], ...]:
