@@ -13,14 +13,12 @@ runs the first four stages through `site_files`.
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import hashlib
 import importlib.metadata
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
@@ -30,6 +28,7 @@ from journal import __version__
 from journal.errors import JournalError, Problem
 from journal.load import MARKDOWN_SETTINGS
 from journal.load.files import Sources, read_regular, read_sources
+from journal.lock import journal_lock
 from journal.memo import CACHE_DIR, Memo, Stored, store_object
 from journal.theme import template_dirs, templates_digest
 from journal.write import SiteWriter, check_target, clean_scratch, scratch_folder
@@ -229,31 +228,15 @@ def _bytes(path: str, data: bytes) -> bytes:
     return data
 
 
-@contextlib.contextmanager
-def build_lock(cache: Path) -> Iterator[None]:
-    """One build at a time per journal: a second one waits for the first."""
-    cache.mkdir(parents=True, exist_ok=True)
-    with open(cache / "lock", "a+b") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            print("Another build of this journal is running; waiting for it…", file=sys.stderr)
-            fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
 def open_memo(root: Path) -> Memo:
     """The journal's memo, or an in-memory one where the cache folder cannot be used."""
     folder = root / CACHE_DIR
     try:
         memo = Memo(folder, parse_key())
-        memo.prepare()
+        memo.prepare()  # raises where the folder cannot be written to (read-only, full)
         return memo
     except OSError as exc:
-        if not isinstance(exc, NotADirectoryError | FileExistsError):  # the loader says so
+        if not (folder.exists() and not folder.is_dir()):  # a file: the loader says so
             print(
                 f"{CACHE_DIR}:1: cannot be used ({exc.strerror}); building without a cache "
                 "[warning]",
@@ -274,16 +257,30 @@ def build(
     cache = memo.folder
     check_target(out, root, cache)
     try:
-        with build_lock(cache or root / CACHE_DIR) if cache else contextlib.nullcontext():
+        with journal_lock(root):
             result = _build(root, out, options, memo, started, preview=not persist)
             if persist:
-                memo.save()
+                _save(memo, root)
             return result
     except OSError as exc:
         where = exc.filename or out
         raise JournalError(
             f"{where}: {exc.strerror or exc} (the previous site is left as it was)"
         ) from None
+
+
+def _save(memo: Memo, root: Path) -> None:
+    """Save the memo after the new site is in place; a failure here is a warning that says
+    so (the site is built, the next build starts without the memo), never an error."""
+    try:
+        memo.save()
+    except OSError as exc:
+        memo.forget()
+        print(
+            f"{CACHE_DIR}:1: the memo could not be saved ({exc.strerror or exc}); the site "
+            "was built, and the next build starts without it [warning]",
+            file=sys.stderr,
+        )
 
 
 def _build(

@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import pickle
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -124,6 +125,18 @@ class Memo:
         ignore = self.folder / ".gitignore"
         if not ignore.is_file():
             ignore.write_text("# made by journal build: nothing here belongs in git\n*\n")
+        # A folder that exists but cannot be written to (read-only, full) is found now, not
+        # halfway through a build: one file made and removed in each place the memo writes.
+        for where in (self.folder, self.folder / "objects"):
+            probe = where / f".probe-{os.getpid()}"
+            os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600))
+            os.unlink(probe)
+
+    def forget(self) -> None:
+        """After a failed save: remove the memo's records (a folder where a record belongs
+        too), so the next build starts without them and writes them afresh."""
+        for name in ("site.json", "pages.pickle", "parsed.log"):
+            _remove(self.folder / name)  # type: ignore[operator]
 
     def keep_all(self) -> None:
         """A build that changed nothing keeps everything (and has nothing to save)."""
@@ -158,6 +171,7 @@ class Memo:
 
     def _rewrite_log(self, log: Path, parsed: dict[str, Parsed]) -> None:
         tmp = log.with_name("parsed.log.tmp")
+        _remove(tmp)
         with open(tmp, "wb") as fh:
             pickle.dump((_FORMAT, self.parse_key), fh)
             for key, value in parsed.items():
@@ -168,7 +182,10 @@ class Memo:
     @staticmethod
     def _replace(path: Path, data: bytes) -> None:
         tmp = path.with_name(path.name + ".tmp")
+        _remove(tmp)
         tmp.write_bytes(data)
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)  # a folder where a record belongs: ours to replace
         os.replace(tmp, path)
 
     def _collect_garbage(self) -> None:
@@ -227,6 +244,15 @@ class Memo:
     def remember(self, key: str, stored: Stored) -> None:
         self._used_pages.add(key)
         self.pages[key] = stored
+
+
+def _remove(path: Path) -> None:
+    """Remove a file, link or folder of the memo's own, if there is one."""
+    with contextlib.suppress(OSError):
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
 
 
 def store_object(folder: Path, data: bytes) -> tuple[Path, Stored]:

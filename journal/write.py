@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
+import fcntl
 import os
 import shutil
 import sys
@@ -72,27 +73,49 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(err, os.strerror(err), str(a))
 
 
-def scratch_folder(out: Path, cache: Path | None) -> Path:
+def scratch_folder(out: Path, cache: Path | None, name: str = "tmp") -> Path:
     """Where temporary sites are made: on the output's file system (renames must not cross
-    one), inside the memo folder when possible (git-ignored by its .gitignore)."""
+    one), inside the memo folder when possible (git-ignored by its .gitignore), in a folder
+    of each command's own (`tmp` for builds, `publish-tmp` for publish)."""
     parent = out.resolve().parent
     if cache is not None:
         try:
-            (cache / "tmp").mkdir(parents=True, exist_ok=True)
-            if os.stat(cache / "tmp").st_dev == os.stat(parent).st_dev:
-                return cache / "tmp"
+            (cache / name).mkdir(parents=True, exist_ok=True)
+            if os.stat(cache / name).st_dev == os.stat(parent).st_dev:
+                return cache / name
         except OSError:
             pass
     return parent
 
 
-def clean_scratch(out: Path, cache: Path | None) -> None:
-    """Remove what a killed build left behind (only ever our own temp folders)."""
-    for folder in {scratch_folder(out, cache), out.resolve().parent}:
+def _claim(folder: str) -> int | None:
+    """An open descriptor holding `folder`'s lock, or None when a running writer holds it."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def clean_scratch(out: Path, cache: Path | None, name: str = "tmp") -> None:
+    """Remove what a killed build or publish left behind: only our own temp folders, and
+    only those no running writer holds (each writer locks its folder while it fills it)."""
+    for folder in {scratch_folder(out, cache, name), out.resolve().parent}:
         with contextlib.suppress(OSError), os.scandir(folder) as items:
             for item in items:
                 if item.name.startswith(TMP_PREFIX) and item.is_dir(follow_symlinks=False):
-                    shutil.rmtree(item.path, ignore_errors=True)
+                    fd = _claim(item.path)
+                    if fd is None:
+                        continue  # another command is writing there
+                    try:
+                        shutil.rmtree(item.path, ignore_errors=True)
+                    finally:
+                        os.close(fd)
 
 
 class SiteWriter:
@@ -102,6 +125,10 @@ class SiteWriter:
         self.out = out
         scratch.mkdir(parents=True, exist_ok=True)
         self.tmp = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=scratch))
+        # Locked while it is filled: a build or publish started meanwhile (which removes
+        # what killed ones left) leaves it alone. A killed writer's lock dies with it.
+        self._lock = os.open(self.tmp, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        fcntl.flock(self._lock, fcntl.LOCK_EX)
         os.chmod(self.tmp, DIR_MODE)
         self._dirs: set[str] = {""}
         self.count = 0
@@ -144,6 +171,7 @@ class SiteWriter:
             old = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=self.tmp.parent))
             os.rename(out, old / "old")
             os.rename(self.tmp, out)
+        self._unlock()
         if old is None:
             return
         if background:
@@ -153,6 +181,12 @@ class SiteWriter:
 
     def abort(self) -> None:
         shutil.rmtree(self.tmp, ignore_errors=True)
+        self._unlock()
+
+    def _unlock(self) -> None:
+        if self._lock >= 0:
+            os.close(self._lock)
+            self._lock = -1
 
 
 def write_folder(out: Path, files: dict[str, bytes], scratch: Path | None = None) -> int:

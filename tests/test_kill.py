@@ -115,18 +115,20 @@ def test_a_killed_build_leaves_the_old_site_or_the_new_one_whole(journal, sig):
 
 def test_a_second_build_waits_for_the_first(journal):
     root, _, new = journal
-    (root / CACHE_DIR).mkdir(exist_ok=True)
-    with open(root / CACHE_DIR / "lock", "a+b") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # as a running build holds it
+    lock = os.open(root, os.O_RDONLY | os.O_DIRECTORY)  # the journal's folder is the lock
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # as a running build or publish holds it
         proc = subprocess.Popen(
             command(root), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
         ready, _, _ = select.select([proc.stderr], [], [], 120)  # however busy the machine
         said = proc.stderr.readline() if ready else ""
-        assert "Another build of this journal is running" in said
+        assert "Another build or publish of this journal is running" in said
         time.sleep(0.5)
         assert proc.poll() is None  # waiting, not building over the other one
         fcntl.flock(lock, fcntl.LOCK_UN)
+    finally:
+        os.close(lock)
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
     assert tree(root / "site") == new

@@ -347,25 +347,68 @@ def test_a_body_edit_that_adds_no_word_keeps_the_search_index_object(tmp_path):
     assert "Again quokkafish." in json.dumps(after_texts)
 
 
-def test_republishing_changes_only_what_changed_unless_resealed(tmp_path):
+def object_file(ring: Keyring, logical: str) -> str:
+    return f"p/{keys_of(ring).opaque_name(logical)}.js"
+
+
+def test_republishing_keeps_entries_and_search_and_reseals_every_list(tmp_path):
     root, out, ring = make_site(tmp_path)
     first = files_of(out)
+    pages = {n for n in first if n.startswith("p/")}
+    kept = {object_file(ring, f"entries/{i}.html") for i in IDS}
+    kept |= {object_file(ring, MAIN), object_file(ring, SEARCH_TEXTS)}
+    lists = pages - kept  # home, the domain, the tag, months, archive, streaks, lessons...
+    assert kept < pages and len(lists) >= 6
     republish(root, out, ring)
     second = files_of(out)
-    assert {n for n in second if second[n] != first.get(n)} == {"index.html"}  # a new manifest
+    assert {n for n in second if second[n] != first.get(n)} == {"index.html"} | lists
     edit(root, "Quokkafish again.", "Quokkafish once more.")
     republish(root, out, ring)
     third = files_of(out)
     changed = {n for n in third if third[n] != second.get(n)}
-    pages = [n for n in third if n.startswith("p/")]
-    assert "index.html" in changed and 1 < len(changed) < len(pages)
+    again = object_file(ring, "entries/2026-04-02-kumquat-again.html")
+    search = {object_file(ring, MAIN), object_file(ring, SEARCH_TEXTS)}  # new words: once, more
+    assert changed == {"index.html", again} | search | lists
     _manifest, plain = opened(out, ring)
-    assert any("once more" in plain[n[2:-3]] for n in changed if n.startswith("p/"))
+    assert "once more" in plain[again[2:-3]]
     republish(root, out, ring, reseal_all=True)
     fourth = files_of(out)
     assert all(fourth[n] != third[n] for n in pages)  # every object resealed...
     republish(root, out, ring)
-    assert {n for n in files_of(out) if files_of(out)[n] != fourth[n]} == {"index.html"}  # ...kept
+    fifth = files_of(out)
+    assert {n for n in fifth if fifth[n] != fourth[n]} == {"index.html"} | lists  # ...kept
+
+
+def test_adding_a_win_or_a_setback_changes_the_same_objects(tmp_path):
+    """Which objects change must not tell a host the kind of entry added."""
+    import shutil
+
+    root, out, ring = make_site(tmp_path / "base")
+    changed: dict[str, set[str]] = {}
+    for kind in ("win", "setback"):
+        here = tmp_path / kind
+        shutil.copytree(tmp_path / "base", here, symlinks=True)
+        meta = {"lesson": "a lesson", "next": "a next step"} if kind == "setback" else {}
+        new_id = "2026-04-05-kumquat-new"
+        (here / "j" / "entries" / "2026" / f"{new_id}.md").write_text(
+            entry(
+                "2026-04-05",
+                kind,
+                "pangolin-dance",
+                "Quokkafish new.",
+                tags="[axolotltag]",
+                title="Zebracorn new",
+                **meta,
+            )
+        )
+        before = files_of(here / "public")
+        republish(here / "j", here / "public", ring)
+        after = files_of(here / "public")
+        new_object = object_file(ring, f"entries/{new_id}.html")
+        assert new_object in after and new_object not in before
+        changed[kind] = {n for n in after if after[n] != before.get(n)} - {new_object}
+        assert {n for n in before if n not in after} == set()
+    assert changed["win"] == changed["setback"]
 
 
 def test_a_lost_publish_state_only_costs_a_reseal(tmp_path):

@@ -28,13 +28,14 @@ import jinja2
 
 from journal.build import Options, site_files
 from journal.errors import JournalError
+from journal.lock import journal_lock
 from journal.memo import CACHE_DIR
 from journal.pages.attachments import attachment_paths
 from journal.pages.paths import relative_url
 from journal.pages.search_index import MAIN, data_payload, is_search_file, is_text_chunk
 from journal.publish.crypto import Keyring, SiteKeys, digest, unwrap
 from journal.publish.state import PublishState
-from journal.write import check_target, scratch_folder, write_folder
+from journal.write import check_target, clean_scratch, scratch_folder, write_folder
 
 SHELL = "index.html"
 SHELL_TEMPLATE = "locked.html"
@@ -75,10 +76,14 @@ def _render(
     return len(shown.entries), files, attachment_paths(shown)
 
 
+SCRATCH = "publish-tmp"  # publish's own temporary folders, never a build's
+
+
 def _write(out: Path, files: dict[str, bytes], root: Path) -> int:
     """Refuse folders whose loss would hurt, then replace `out` with `files`, atomically."""
     check_target(out, root, root / CACHE_DIR)
-    return write_folder(out, files, scratch_folder(out, root / CACHE_DIR))
+    clean_scratch(out, root / CACHE_DIR, SCRATCH)
+    return write_folder(out, files, scratch_folder(out, root / CACHE_DIR, SCRATCH))
 
 
 # --- sealing -----------------------------------------------------------------------------------
@@ -167,20 +172,35 @@ def file_type(path: str) -> str:
     return mimetypes.guess_type(path)[0] or "application/octet-stream"
 
 
+def is_entry_page(path: str) -> bool:
+    """An entry's own page (`entries/<id>.html`), as opposed to a list or evidence page."""
+    return path.startswith("entries/") and path.endswith(".html") and path.count("/") == 1
+
+
 def sealed_objects(
     pages: Mapping[str, bytes],
     keys: SiteKeys,
     link: Callable[[str], str],
     epoch: bytes,
     files: Collection[str] = (),
+    sequence: int = 0,
 ) -> dict[str, bytes]:
     """Object id -> blob: every HTML page but 404 (a plain file), the two search objects,
     and every attachment of the entries published (`files`), sealed, padded and named like
-    pages, so the host learns neither their names nor their kinds."""
+    pages, so the host learns neither their names nor their kinds.
+
+    Every page that is not an entry's own (home, domains, tags, months, streaks, the failure
+    log...) is sealed afresh on every publish (its nonce mixes in the publish `sequence`), so
+    all of them change every time: which of them an edit touched would tell a host what
+    kind of entry was added (a setback changes the failure log, a win the streaks)."""
+    fresh = epoch + b"publish:" + str(sequence).encode()
+
+    def seal(path: str, data: bytes) -> bytes:
+        object_id = keys.opaque_name(path)
+        return keys.seal(object_id, data, epoch if is_entry_page(path) else fresh)
+
     objects = {
-        keys.opaque_name(path): keys.seal(
-            keys.opaque_name(path), link_attachments(path, data, files, link), epoch
-        )
+        keys.opaque_name(path): seal(path, link_attachments(path, data, files, link))
         for path, data in pages.items()
         if path.endswith(".html") and path != "404.html" and path not in files
     }
@@ -225,11 +245,24 @@ def publish(
 ) -> PublishResult:
     """Encrypted unless `ring` is None (then `--public`: the plain site, minus private and
     drafts). A wrong passphrase raises before anything is written."""
-    if ring is None:
-        count, pages, _files = _render(root, Options(private=False, today=today), None)
-        return PublishResult(count, _write(out, pages, root))
-    if passphrase is None:
+    if ring is not None and passphrase is None:
         raise JournalError("publishing encrypted needs the passphrase")
+    try:
+        with journal_lock(root, "publish"):  # builds wait for it, and it for them
+            if ring is None:
+                count, pages, _files = _render(root, Options(private=False, today=today), None)
+                return PublishResult(count, _write(out, pages, root))
+            return _publish_sealed(root, out, ring, passphrase, today, reseal_all)  # type: ignore[arg-type]
+    except OSError as exc:
+        raise JournalError(
+            f"{exc.filename or out}: {exc.strerror or exc} (nothing was published; "
+            f"{out} is left as it was)"
+        ) from None
+
+
+def _publish_sealed(
+    root: Path, out: Path, ring: Keyring, passphrase: str, today: date | None, reseal_all: bool
+) -> PublishResult:
     keys = SiteKeys.derive(unwrap(ring, passphrase), ring.build)
     link = make_linker(keys)
     options = Options(private=False, encrypted=True, today=today)
@@ -238,7 +271,7 @@ def publish(
     if reseal_all:
         state = state.resealed()
     state = state.next(int(time.time() * 1000))
-    objects = sealed_objects(pages, keys, link, state.epoch, attachments)
+    objects = sealed_objects(pages, keys, link, state.epoch, attachments, state.sequence)
     manifest = {
         "publish": state.sequence,
         "home": keys.opaque_name("index.html"),
