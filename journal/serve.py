@@ -3,7 +3,9 @@
 Standard-library HTTP server plus watchdog. Requests wait while a rebuild writes, so a
 half-written site is never served; a failed rebuild keeps the last good site and shows
 the error report on every open page. The reload script is added to HTML responses on
-the fly and never written into the output folder.
+the fly and never written into the output folder. Only requests for a loopback name (or
+--host) that come from the preview's own pages or the address bar are answered: no other
+web page may re-bind a name to it, run its search files or read its pages or event stream.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import threading
 import time
 import webbrowser
 from dataclasses import replace
+from email.message import Message
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -308,6 +311,54 @@ def allowed_hosts(host: str) -> set[str]:
     return {"127.0.0.1", "localhost", "[::1]", f"[{given}]" if ":" in given else given}
 
 
+# Sec-Fetch-Site values of the requests the preview answers: its own pages ("same-origin")
+# and what the user opens ("none": an address typed, a bookmark, a reload).
+OWN_FETCH_SITES = {"same-origin", "none"}
+
+
+def fetch_site_ok(value: str | None) -> bool:
+    """Sec-Fetch-Site, set by the browser and beyond a page's reach, says who asked. A page
+    of another site ("cross-site") must not read the journal, and neither may one on another
+    port of 127.0.0.1 or localhost ("same-site": ports don't make sites). Without the header
+    (curl, older browsers) there is nothing to judge: the Origin check and CORP decide."""
+    return value is None or value.strip().lower() in OWN_FETCH_SITES
+
+
+def origin_ok(origin: str | None, host: str | None) -> bool:
+    """An Origin header, when sent, must be the preview's own origin, the one the request
+    is addressed to: http:// and its Host (already checked), port included. Another port of
+    127.0.0.1 is another origin; `null` (sandboxed frames, file:// pages) is refused too."""
+    if origin is None:
+        return True
+    return host is not None and origin.strip().lower() == f"http://{host.strip().lower()}"
+
+
+def shown(value: str | None) -> str:
+    """A header value as a 403 quotes it: on one line, at most 80 characters."""
+    return " ".join(str(value).split())[:80]
+
+
+def refusal(headers: Message, hosts: set[str]) -> str | None:
+    """Why the preview refuses a request, in one line, or None to answer it. The Host check
+    stops DNS rebinding; Sec-Fetch-Site and Origin stop a page of another origin from
+    reading a file (a search file is a classic script: any page could run it and read the
+    global it sets) or the event stream."""
+    host = headers.get("Host")
+    if host_name(host) not in hosts:
+        return (
+            f"this preview answers only requests for {', '.join(sorted(hosts))}"
+            f" (Host: {shown(host)} was refused; see journal serve --host)"
+        )
+    own = "this preview answers only its own pages and addresses typed into the browser"
+    site = headers.get("Sec-Fetch-Site")
+    if not fetch_site_ok(site):
+        return f"{own} (Sec-Fetch-Site: {shown(site)} was refused: another web page asked)"
+    origin = headers.get("Origin")
+    if not origin_ok(origin, host):
+        return f"{own} (Origin: {shown(origin)} was refused: another web page asked)"
+    return None
+
+
 def make_handler(preview: Preview, hosts: set[str]) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "EvidenceJournalPreview"
@@ -317,28 +368,37 @@ def make_handler(preview: Preview, hosts: set[str]) -> type[BaseHTTPRequestHandl
         def log_message(self, format: str, *args: object) -> None:  # noqa: A002
             pass  # the terminal is for build reports
 
-        def _host_ok(self) -> bool:
-            name = host_name(self.headers.get("Host"))
-            if name in hosts:
+        def end_headers(self) -> None:
+            """On every response (pages, 403, 404, errors, the event stream), for browsers
+            that send no Sec-Fetch-Site too: no other origin's `<script>`, `<img>` or no-cors
+            fetch gets it (CORP), no other origin's page shows it in a frame, and nothing
+            runs as a type it is not labelled with."""
+            self.send_header("Cross-Origin-Resource-Policy", "same-origin")
+            self.send_header("Content-Security-Policy", "frame-ancestors 'self'")
+            self.send_header("X-Content-Type-Options", "nosniff")
+            super().end_headers()
+
+        def _allowed(self) -> bool:
+            """Answer the request, or refuse it with a short text/plain 403 that says why."""
+            reason = refusal(self.headers, hosts)
+            if reason is None:
                 return True
-            text = (
-                f"403 Forbidden: this preview answers only requests for {', '.join(sorted(hosts))}"
-                f" (Host: {self.headers.get('Host')!s:.80} was refused; see journal serve --host)\n"
-            ).encode()
+            text = f"403 Forbidden: {reason}\n".encode()
             self.send_response(HTTPStatus.FORBIDDEN)
             self.send_header("Content-Type", "text/plain; charset=utf-8")
             self.send_header("Content-Length", str(len(text)))
             self.send_header("Cache-Control", "no-store")
             self.end_headers()
-            self.wfile.write(text)
+            if self.command != "HEAD":
+                self.wfile.write(text)
             return False
 
         def do_HEAD(self) -> None:  # noqa: N802
-            if self._host_ok():
+            if self._allowed():
                 self._serve(body=False)
 
         def do_GET(self) -> None:  # noqa: N802
-            if not self._host_ok():
+            if not self._allowed():
                 return
             if urlsplit(self.path).path == EVENTS_PATH:
                 self._events()

@@ -1,4 +1,5 @@
-"""The preview against a hostile web: other Host names, idle and half-sent connections,
+"""The preview against a hostile web: other Host names, requests from other web pages
+(Sec-Fetch-Site, Origin, the headers on every response), idle and half-sent connections,
 clients that leave mid-response, bursts of connections. A real server on 127.0.0.1."""
 
 from __future__ import annotations
@@ -65,6 +66,90 @@ def test_host_names_are_parsed_strictly():
     assert host_name("Localhost:8000") == "localhost"
     assert host_name("[::1]:8000") == "[::1]"
     assert host_name("127.0.0.1:x") is None and host_name("") is None and host_name("[::1") is None
+
+
+def exchange(
+    srv, path: str, headers: dict[str, str], method: str = "GET"
+) -> tuple[int, dict[str, str], bytes]:
+    """One request with these headers (Host: 127.0.0.1:PORT unless given); of an event stream
+    only its first line is read."""
+    port = srv.httpd.server_address[1]
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.putrequest(method, path, skip_host=True)
+    for name, value in {"Host": f"127.0.0.1:{port}", **headers}.items():
+        conn.putheader(name, value)
+    conn.endheaders()
+    resp = conn.getresponse()
+    streaming = resp.getheader("Content-Type") == "text/event-stream"
+    body = resp.readline() if streaming else resp.read()
+    conn.close()
+    return resp.status, dict(resp.getheaders()), body
+
+
+FILES = ["/", "/entries/a.html", "/search-index.js", "/search/d-0.js", "/__journal/events"]
+
+
+@pytest.mark.parametrize("site", ["cross-site", "same-site", "Cross-Site", "bogus"])
+def test_a_request_from_another_web_page_is_refused(server, site):
+    """Sec-Fetch-Site same-site is refused too: a page on another port of 127.0.0.1 is one."""
+    for path in FILES:
+        status, headers, body = exchange(server, path, {"Sec-Fetch-Site": site})
+        assert status == 403 and headers["Content-Type"] == "text/plain; charset=utf-8", path
+        assert b"Secret setback" not in body and b"__journalSearch" not in body
+        assert body.count(b"\n") == 1 and f"Sec-Fetch-Site: {site} was refused".encode() in body
+        assert headers["Cross-Origin-Resource-Policy"] == "same-origin"
+
+
+@pytest.mark.parametrize("site", ["same-origin", "none", None])
+def test_the_preview_s_own_pages_and_typed_addresses_are_answered(server, site):
+    for path in FILES:
+        status, headers, body = exchange(server, path, {"Sec-Fetch-Site": site} if site else {})
+        assert status == 200, path
+        assert b"Secret setback" in body or b"__journalSearch" in body or body == b"retry: 500\n"
+        assert headers["Cross-Origin-Resource-Policy"] == "same-origin"
+
+
+def test_an_origin_other_than_the_preview_s_own_is_refused(server):
+    port = server.httpd.server_address[1]
+    for origin in (
+        f"http://127.0.0.1:{port + 1 if port < 65535 else port - 1}",  # another port
+        "null",  # a sandboxed frame, a file:// page
+        f"http://localhost:{port}",  # the request went to 127.0.0.1
+        f"https://127.0.0.1:{port}",
+        "http://127.0.0.1",
+        "http://evil.example",
+    ):
+        for path in ("/search-index.js", "/__journal/events"):
+            status, headers, body = exchange(server, path, {"Origin": origin})
+            assert status == 403, (origin, path)
+            assert f"Origin: {origin} was refused".encode() in body
+            assert headers["Cross-Origin-Resource-Policy"] == "same-origin"
+    # its own origin, as the request names it, is fine, also with Sec-Fetch-Site
+    status, _, _ = exchange(server, "/search-index.js", {"Origin": f"http://127.0.0.1:{port}"})
+    assert status == 200
+    own = {"Host": f"LocalHost:{port}", "Origin": f"http://localhost:{port}"}
+    status, _, _ = exchange(server, "/", {**own, "Sec-Fetch-Site": "same-origin"})
+    assert status == 200
+
+
+def test_every_response_carries_the_cross_origin_headers(server):
+    """Pages, scripts, HEAD, 404, each kind of 403, the event stream, an unsupported method."""
+    for path, headers, method, expected in [
+        ("/entries/a.html", {}, "GET", 200),
+        ("/search-index.js", {}, "HEAD", 200),
+        ("/no/such/page.html", {}, "GET", 404),
+        ("/", {"Host": "evil.example"}, "GET", 403),
+        ("/", {"Sec-Fetch-Site": "cross-site"}, "HEAD", 403),
+        ("/", {"Origin": "null"}, "GET", 403),
+        ("/__journal/events", {}, "GET", 200),
+        ("/__journal/events", {"Sec-Fetch-Site": "same-site"}, "GET", 403),
+        ("/", {}, "POST", 501),
+    ]:
+        status, got, _ = exchange(server, path, headers, method)
+        assert status == expected, (path, headers, method)
+        assert got["Cross-Origin-Resource-Policy"] == "same-origin", (path, headers, method)
+        assert got["X-Content-Type-Options"] == "nosniff"
+        assert got["Content-Security-Policy"] == "frame-ancestors 'self'"
 
 
 def connection_closed_within(sock: socket.socket, seconds: float) -> bool:
