@@ -121,7 +121,11 @@ class Memo:
         """Make the folder (with its .gitignore) before a build writes objects into it."""
         if self.folder is None:
             return
-        (self.folder / "objects").mkdir(parents=True, exist_ok=True)
+        objects = self.folder / "objects"
+        in_the_way = objects.is_symlink() or (objects.exists() and not objects.is_dir())
+        if self.folder.is_dir() and in_the_way:
+            _remove(objects)  # a file or link where the memo keeps its objects: ours
+        objects.mkdir(parents=True, exist_ok=True)
         ignore = self.folder / ".gitignore"
         if not ignore.is_file():
             ignore.write_text("# made by journal build: nothing here belongs in git\n*\n")
