@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -47,10 +48,23 @@ def cmd_build(args: argparse.Namespace) -> int:
     root = _root(args)
     out = Path(args.out) if args.out else root / "site"
     options = Options(drafts=args.drafts, today=args.today)
-    result = build(root, out, options)
+    try:
+        result = build(root, out, options)
+    except OSError as exc:
+        raise _output_error(exc, out, "nothing was built") from None
     _print_warnings(result.warnings)
     print(result.summary(out))
     return 0
+
+
+def _output_error(exc: OSError, out: Path, outcome: str) -> OSError | JournalError:
+    """A full disk or a read-only folder met while making a site folder (which is replaced
+    whole or not at all): one line; any other OSError as it was."""
+    from journal.atomic import WRITE_ERRNOS, reason
+
+    if exc.errno not in WRITE_ERRNOS:
+        return exc
+    return JournalError(f"{exc.filename or out}: cannot be written ({reason(exc)}); {outcome}")
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -128,6 +142,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 
 def cmd_done(args: argparse.Namespace) -> int:
+    from journal.atomic import replace_atomically
     from journal.commands.plans import resolve_bytes, with_prompts
     from journal.commands.writing import (
         check_entry,
@@ -135,7 +150,6 @@ def cmd_done(args: argparse.Namespace) -> int:
         editor_command,
         every_entry,
         find_entry,
-        replace_atomically,
     )
 
     root = _root(args)
@@ -180,12 +194,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_domains(args: argparse.Namespace) -> int:
-    from journal.commands.writing import (
-        domains_lines,
-        every_entry,
-        plan_rename,
-        replace_atomically,
-    )
+    from journal.commands.writing import apply_rename, domains_lines, every_entry, plan_rename
 
     root = _root(args)
     journal = every_entry(root)
@@ -197,16 +206,14 @@ def cmd_domains(args: argparse.Namespace) -> int:
         raise JournalError("usage: journal domains rename OLD NEW [--apply]")
     old, new = args.names
     plans, config = plan_rename(journal, old, new)
+    if args.apply:  # every file or none, before a word is printed
+        apply_rename(root, plans, config)
     verb = "changed" if args.apply else "would change"
     for plan in plans:
         rel = plan.path.relative_to(root).as_posix()
         print(f"{rel}:{plan.line}: {verb} {plan.old.decode('utf-8').strip()!r}")
-        if args.apply:
-            replace_atomically(plan.path, plan.new)
     if config is not None:
         print(f"journal.toml: {verb} the [domains.…] section's name")
-        if args.apply:
-            replace_atomically(root / "journal.toml", config.encode("utf-8"))
     if not args.apply:
         print(f"Dry run: {len(plans)} entries would change. Run again with --apply to do it.")
     return 0
@@ -334,53 +341,103 @@ def _ask(prompt: str, env: str, *, confirm: bool, weak_ok: bool | None = None) -
     raise JournalError(f"no passphrase after {PROMPT_TRIES} tries; nothing was changed")
 
 
+def _publish_blocked(root: Path, out: Path, new_keyring: bool) -> None:
+    """Before a passphrase is asked or a key derived: every place publish writes to (the
+    keyring it is about to make, the folder the output is swapped into) can be written;
+    otherwise one line each and nothing is changed."""
+    import os
+
+    from journal.atomic import blocked_text, folder_blocked
+    from journal.publish.crypto import KEYRING_FILE
+
+    lines = []
+    keyring = root / KEYRING_FILE
+    if new_keyring and (why := blocked_text(keyring)):
+        lines.append(f"{keyring}: cannot be written ({why})")
+    target = Path(os.path.realpath(out))
+    folder = target.parent
+    while not os.path.lexists(folder) and folder != folder.parent:
+        folder = folder.parent
+    why = folder_blocked(folder)
+    if why == "no such folder":
+        lines.append(f"{out}: cannot be written ({folder} is not a folder)")
+    elif why:
+        lines.append(f"{out}: cannot be written ({why}: the folder {folder} cannot be changed)")
+    elif target.is_dir() and not os.access(target, os.W_OK | os.X_OK):
+        lines.append(f"{out}: cannot be written (permission denied: the folder is read-only)")
+    if lines:
+        raise JournalError("\njournal: ".join(lines) + "; nothing was published")
+
+
 def cmd_publish(args: argparse.Namespace) -> int:
     from journal.publish.crypto import KEYRING_FILE, create_keyring, read_keyring, write_keyring
     from journal.publish.site import publish
 
     root = _root(args)
     out = Path(args.out) if args.out else root / "public"
+    _publish_blocked(root, out, new_keyring=not args.public and read_keyring(root) is None)
     ring = passphrase = None
+    said: list[str] = []  # printed at the end: a reader gone early stops no step half-way
     if args.public:
         print(
             "WARNING: --public publishes WITHOUT encryption. Anyone who finds the address "
             "can read every published entry, setbacks and lessons included.",
             file=sys.stderr,
         )
-    else:
-        ring = read_keyring(root)
-        if ring is None:
-            passphrase = _ask(
-                "New passphrase for the published site",
-                PASSPHRASE_ENV,
-                confirm=True,
-                weak_ok=args.weak_passphrase_ok,
+    try:
+        if not args.public:
+            ring = read_keyring(root)
+            if ring is None:
+                passphrase = _ask(
+                    "New passphrase for the published site",
+                    PASSPHRASE_ENV,
+                    confirm=True,
+                    weak_ok=args.weak_passphrase_ok,
+                )
+                ring = create_keyring(passphrase)
+                path = write_keyring(root, ring)
+                said.append(
+                    f"created {path} (safe to commit; it is useless without the passphrase)"
+                )
+            else:
+                passphrase = _ask("Passphrase", PASSPHRASE_ENV, confirm=False)
+        try:
+            result = publish(
+                root,
+                out,
+                ring=ring,
+                passphrase=passphrase,
+                today=args.today,
+                reseal_all=args.reseal_all,
             )
-            ring = create_keyring(passphrase)
-            path = write_keyring(root, ring)
-            print(f"created {path} (safe to commit; it is useless without the passphrase)")
-        else:
-            passphrase = _ask("Passphrase", PASSPHRASE_ENV, confirm=False)
-    result = publish(
-        root, out, ring=ring, passphrase=passphrase, today=args.today, reseal_all=args.reseal_all
-    )
-    print(result.summary(out, encrypted=not args.public))
-    if not args.public:
-        print(f"Keep {KEYRING_FILE} with the journal; the passphrase cannot be recovered.")
-    if args.git:
-        from journal.publish.deploy import deploy_git
+        except OSError as exc:
+            raise _output_error(exc, out, "nothing was published") from None
+        said.append(result.summary(out, encrypted=not args.public))
+        if not args.public:
+            said.append(
+                f"Keep {KEYRING_FILE} with the journal; the passphrase cannot be recovered."
+            )
+        if args.git:
+            from journal.publish.deploy import deploy_git
 
-        print(deploy_git(out, root, args.git, args.remote))
+            said.append(deploy_git(out, root, args.git, args.remote))
+    finally:
+        if said:
+            print("\n".join(said))
     return 0
 
 
 def cmd_passphrase(args: argparse.Namespace) -> int:
-    from journal.publish.crypto import read_keyring, rewrap, rotate, write_keyring
+    from journal.atomic import WriteError, blocked_text
+    from journal.publish.crypto import KEYRING_FILE, read_keyring, rewrap, rotate, write_keyring
 
     root = _root(args)
     ring = read_keyring(root)
     if ring is None:
         raise JournalError("no keyring yet: `journal publish` creates one")
+    why = blocked_text(root / KEYRING_FILE)  # before a passphrase is asked
+    if why:
+        raise WriteError(root / KEYRING_FILE, why)
     old = _ask("Current passphrase", PASSPHRASE_ENV, confirm=False)
     new = _ask("New passphrase", NEW_PASSPHRASE_ENV, confirm=True, weak_ok=args.weak_passphrase_ok)
     if args.rewrap_only:
@@ -755,7 +812,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     try:
         _check_dates(args)
-        return args.func(args)
+        code = args.func(args)
+    except BrokenPipeError:  # standard output closed early: `journal list | head -1`
+        return _stdout_gone()
     except ProblemsError as exc:
         print(exc.text(OUTCOMES.get(args.command, "nothing was built")), file=sys.stderr)
         return 1
@@ -768,6 +827,56 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nstopped.", file=sys.stderr)
         return 130
+    except OSError as exc:
+        from journal.atomic import WRITE_ERRNOS, reason
+
+        if exc.errno not in WRITE_ERRNOS:
+            raise
+        if exc.filename is None and _raised_here(exc):  # this module writes only stdout
+            print(f"journal: standard output: cannot be written ({reason(exc)})", file=sys.stderr)
+            return _stdout_gone()
+        where = f" {exc.filename}:" if exc.filename else ""
+        print(f"journal:{where} cannot be written ({reason(exc)})", file=sys.stderr)
+        return 1
+    return _flushed(code)
+
+
+def _raised_here(exc: BaseException) -> bool:
+    """Whether the innermost Python frame of the error is in this module, which writes
+    nothing but standard output and standard error (files are the library's to write)."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb is not None and tb.tb_frame.f_code.co_filename == __file__
+
+
+def _flushed(code: int) -> int:
+    """Standard output written out now, so a closed pipe or a full disk behind it is one
+    line (or, for the pipe, nothing) instead of an error at exit."""
+    from journal.atomic import reason
+
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return _stdout_gone()
+    except OSError as exc:
+        print(f"journal: standard output: cannot be written ({reason(exc)})", file=sys.stderr)
+        return _stdout_gone()
+    return code
+
+
+def _stdout_gone() -> int:
+    """What Python's documentation advises for a closed pipe (`journal list | head -1`):
+    standard output goes to devnull, so no later flush fails again; exit 1, quietly."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass  # not a real file (a test's capture): nothing left to fail
+    return 1
 
 
 def run() -> None:
@@ -776,9 +885,17 @@ def run() -> None:
     and every stream flushed by then)."""
     import os
 
-    code = main()
-    sys.stdout.flush()
-    sys.stderr.flush()
+    try:
+        code = main()
+    except SystemExit as exc:  # argparse: --help, --version or a usage error
+        code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+        if isinstance(exc.code, str):
+            print(exc.code, file=sys.stderr)
+    except BrokenPipeError:  # while argparse printed
+        code = _stdout_gone()
+    code = _flushed(code)  # what was printed after main()'s own flush, if anything
+    with contextlib.suppress(OSError):
+        sys.stderr.flush()
     os._exit(code)
 
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import tempfile
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from journal.analyse.analytics import domain_name, followers
+from journal.atomic import WriteError, create_exclusively, replace_atomically
 from journal.config import Config
 from journal.errors import JournalError
 from journal.load.entry import Entry, FullEntry
@@ -161,7 +160,8 @@ def export(
 
 def write_export(out: Path, text: str, root: Path, *, force: bool = False) -> None:
     """Write the document to a file the user named: never into entries/, never over an
-    existing file unless `force`, and whole or not at all (a temp file renamed into place)."""
+    existing file unless `force`, and whole or not at all (a temp file renamed into place;
+    a symlink is written through, its target changes and the link stays)."""
     if out.resolve().is_relative_to((root / "entries").resolve()):
         raise JournalError(f"--out {out}: refusing to write inside entries/; nothing was written")
     if out.is_dir():
@@ -176,24 +176,13 @@ def write_export(out: Path, text: str, root: Path, *, force: bool = False) -> No
         )
     data = text.encode("utf-8")
     try:
-        if not force:  # O_EXCL: the check and the creation are one step
-            fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(data)
-            except OSError:
-                out.unlink(missing_ok=True)
-                raise
-            return
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, out)
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
+        if force and os.path.lexists(out):  # through a symlink: its target changes
+            replace_atomically(out, data)
+        else:  # O_EXCL: the check and the creation are one step
+            create_exclusively(out, data)
     except FileExistsError:
         raise JournalError(f"--out {out}: already exists; nothing was written") from None
-    except OSError as exc:
-        raise JournalError(f"--out {out}: {exc.strerror or exc}; nothing was written") from None
+    except WriteError as exc:
+        raise JournalError(
+            f"--out {out}: cannot be written ({exc.reason}); nothing was written"
+        ) from None

@@ -3,8 +3,9 @@
 `plan` writes an entry of kind `plan` stamped `planned:` with when it was written (the same
 writer and editor loop as `journal new`). `done` resolves it: only the `kind:` line changes
 and a `resolved:` line is added after it, every other byte as it was, the file replaced in
-one step; then the reflection prompts of a win or a setback are added at the end and the
-editor opens, unless `--no-edit`.
+one step (journal/atomic.py: a symlink is written through, never replaced); then the
+reflection prompts of a win or a setback are added at the end and the editor opens, unless
+`--no-edit`.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import frontmatter
 
+from journal.atomic import WriteError, create_exclusively, reason
 from journal.errors import JournalError, ProblemsError
 from journal.load.entry import parse_entry
 from journal.load.files import ENTRIES_DIR, entry_files
@@ -17,22 +18,20 @@ from journal.text import slugify
 
 
 def create_exclusive(path: Path, text: str) -> None:
-    """Create a file that must not exist yet; O_EXCL makes the check and the write one step."""
+    """Create a file that must not exist yet (journal/atomic.py: O_EXCL makes the check and
+    the write one step); its folders are made first."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        raise JournalError(f"{path.parent} is not a folder; nothing was written") from None
+    except OSError as exc:
+        raise WriteError(path, reason(exc), "nothing was written") from None
+    try:
+        create_exclusively(path, text.encode("utf-8"))
     except FileExistsError:
         if path.parent.is_dir():
             raise JournalError(f"{path} already exists; nothing was written") from None
         raise JournalError(f"{path.parent} is not a folder; nothing was written") from None
-    except OSError as exc:
-        raise JournalError(f"{path}: {exc.strerror or exc}; nothing was written") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-    except OSError as exc:
-        path.unlink(missing_ok=True)
-        raise JournalError(f"{path}: {exc.strerror or exc}; nothing was written") from None
 
 
 # Keys left empty for the user to fill in, with what they mean; an empty key is "not
@@ -204,7 +203,7 @@ def init_journal(folder: Path, today: date) -> list[Path]:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise JournalError(f"{folder}: {exc.strerror or exc}; nothing was written") from None
+        raise WriteError(folder, reason(exc), "nothing was written") from None
     created = []
     for rel, text in (
         ("journal.toml", CONFIG_TEMPLATE),

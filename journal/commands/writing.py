@@ -3,7 +3,10 @@
 
 Every change to a user's file is one the command says it makes: `new` creates a file
 that did not exist (O_EXCL); `domains rename --apply` rewrites only the `domain:` line of
-the entries concerned, each file replaced atomically.
+the entries concerned (and the `[domains.…]` header of journal.toml), every other byte
+kept, CRLF too. It changes all of them or none: every file is checked first, then every
+new text is written beside its file, then they are renamed into place (journal/atomic.py);
+a symlink is written through, never replaced.
 """
 
 from __future__ import annotations
@@ -13,13 +16,13 @@ import re
 import shlex
 import subprocess
 import sys
-import tempfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from journal.atomic import blocked, replace_all
 from journal.errors import JournalError, Problem, ProblemsError, report
 from journal.load.entry import Entry, cross_check, parse_entry
 from journal.load.journal import Journal, load_journal
@@ -45,8 +48,12 @@ def editor_command() -> list[str]:
 
 
 def check_entry(root: Path, path: Path) -> list[Problem]:
-    """What `journal check` says of this one file, its links to other entries included."""
-    rel = path.resolve().relative_to(root.resolve()).as_posix()
+    """What `journal check` says of this one file, its links to other entries included.
+    `path` is under `root` as named (a symlink to a file elsewhere keeps its name here)."""
+    try:
+        rel = path.relative_to(root).as_posix()
+    except ValueError:
+        rel = path.resolve().relative_to(root.resolve()).as_posix()
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -246,7 +253,8 @@ def plan_rename(journal: Journal, old: str, new: str) -> tuple[list[Rename], str
     config = journal.root / "journal.toml"
     new_config = None
     if old_slug != new_slug and config.is_file():
-        text = config.read_text(encoding="utf-8")
+        # bytes, not read_text: universal newlines would turn a CRLF file into LF
+        text = config.read_bytes().decode("utf-8")
         header = re.compile(rf"^(\s*\[\s*domains\s*\.\s*){re.escape(old_slug)}(\s*\])", re.M)
         if header.search(text):
             if re.search(rf"^\s*\[\s*domains\s*\.\s*{re.escape(new_slug)}\s*\]", text, re.M):
@@ -258,15 +266,32 @@ def plan_rename(journal: Journal, old: str, new: str) -> tuple[list[Rename], str
     return plans, new_config
 
 
-def replace_atomically(path: Path, data: bytes) -> None:
-    """The new bytes under the same name in one step; the file's mode is kept."""
-    mode = os.stat(path).st_mode & 0o7777
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+def apply_rename(root: Path, plans: list[Rename], config: str | None) -> None:
+    """Write every planned change, or none: when a file cannot be written (its folder or
+    itself read-only), one problem per such file and nothing is changed; a full disk
+    while writing changes nothing either (WriteError)."""
+    changes = [(plan.path, plan.new) for plan in plans]
+    if config is not None:
+        changes.append((root / "journal.toml", config.encode("utf-8")))
+    problems = []
+    for path, _ in changes:
+        found = blocked(path)
+        if found is not None:
+            why, where = found
+            what = "the file" if where == path.resolve() else "its folder"
+            expected = f"write permission on {what} {_shown(where, root)}"
+            if why == "read-only file system":
+                expected = f"{_shown(where, root)} on a file system mounted for writing"
+            rel = path.relative_to(root).as_posix()
+            problems.append(Problem(rel, 1, f"cannot be written ({why})", expected))
+    if problems:
+        raise ProblemsError(problems, "nothing was changed")
+    replace_all(changes)
+
+
+def _shown(path: Path, root: Path) -> str:
+    """A path inside the journal relative to it, as the rest of a report names files."""
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        return path.relative_to(root.resolve()).as_posix() or "."
+    except ValueError:
+        return str(path)

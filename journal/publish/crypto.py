@@ -220,11 +220,22 @@ def read_keyring(root: Path) -> Keyring | None:
 
 
 def write_keyring(root: Path, ring: Keyring) -> Path:
-    """Written via a temp file and rename: a keyring half-written would lock the site forever."""
+    """Replaced atomically (through a symlink, which stays) or created new, never over a
+    keyring that appeared meanwhile: a keyring half-written would lock the site forever.
+    WriteError (one line, the keyring as it was) when it cannot be written."""
+    from journal.atomic import create_exclusively, replace_atomically
+
     path = root / KEYRING_FILE
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(ring.to_json() + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    data = (ring.to_json() + "\n").encode("utf-8")
+    if os.path.lexists(path):
+        replace_atomically(path, data)
+        return path
+    try:
+        create_exclusively(path, data)
+    except FileExistsError:
+        raise JournalError(
+            f"{path}: made by another run meanwhile; nothing was changed (run this one again)"
+        ) from None
     return path
 
 

@@ -14,6 +14,9 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from journal.atomic import replace_atomically
+from journal.errors import JournalError
+
 STATE = Path(".journal-cache") / "publish" / "state.json"
 
 
@@ -55,8 +58,6 @@ class PublishState:
         }
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(path.name + ".tmp")
-            tmp.write_text(json.dumps(data) + "\n", encoding="utf-8")
-            os.replace(tmp, path)
-        except OSError:
+            replace_atomically(path, (json.dumps(data) + "\n").encode("utf-8"))
+        except (OSError, JournalError):
             pass  # only costs a full reseal next time
