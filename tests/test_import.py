@@ -134,7 +134,11 @@ def test_without_a_domain_each_entry_says_so(tmp_path):
     ("source", "content", "says"),
     [
         ("jrnl", b"not json at all", "x.json: line 1: not JSON"),
-        ("jrnl", b"\xff\xfe\x00garbage", "x.json: not UTF-8 text, so not a jrnl JSON export"),
+        (
+            "jrnl",
+            b"\xff\xfe\x00garbage",
+            "x.json: line 1: not UTF-8 text (byte 0xff), so not a jrnl JSON export",
+        ),
         ("jrnl", b'{"items": []}', 'no "entries" list, so not a jrnl JSON export'),
         ("jrnl", b"[1, 2]", 'no "entries" list'),
         (
@@ -147,7 +151,7 @@ def test_without_a_domain_each_entry_says_so(tmp_path):
             json.dumps({"entries": [{"date": "2026-01-01", "body": "x"}]}).encode(),
             "this looks like a jrnl export (use `journal import jrnl`)",
         ),
-        ("dayone", b"PK\x03\x04broken zip", "x.json: line 1: not JSON"),
+        ("dayone", b"PK\x03\x04broken zip", "x.json: a truncated or damaged zip (it starts"),
         ("csv", b"title,body\nA,B\n", "x.json: line 1: the header has no `date` column"),
         ("csv", b"date,colour\n2026-01-01,red\n", "unknown column colour"),
         ("csv", b"", "x.json: empty, no header row"),

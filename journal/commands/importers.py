@@ -27,18 +27,22 @@ import io
 import json
 import os
 import re
+import struct
+import sys
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from journal.config import RANGE_TEXT, in_range
 from journal.errors import JournalError
 from journal.load.entry import KNOWN_KEYS, parse_entry
-from journal.load.files import ENTRIES_DIR, entry_files
+from journal.load.files import ENTRIES_DIR, MAX_ENTRY_BYTES, entry_files, printable
 from journal.text import slugify
 
 SOURCES = ("jrnl", "dayone", "csv")
@@ -46,6 +50,10 @@ IMPORTED_DIR = "imported"
 MAX_EXPORT_BYTES = 256 * 1024 * 1024  # a JSON or CSV export read whole
 MAX_PHOTO_BYTES = 64 * 1024 * 1024  # one photo inside a Day One zip
 MAX_ZIP_MEMBERS = 200_000
+MAX_ZIP_DIRECTORY = 32 * 1024 * 1024  # a zip's list of members, read whole before anything
+MAX_IMPORT_BYTES = 2 * 1024 * 1024 * 1024  # all one import takes from an export: JSON, photos
+MAX_JSON_DEPTH = 100  # brackets inside brackets; an export has four or five levels
+MAX_IMPORT_ENTRIES = 100_000  # about a minute of checking; decades of daily entries
 PHOTO_TYPES = ("jpeg", "jpg", "png", "gif", "webp", "heic", "tiff", "pdf")
 MOMENT = re.compile(r"!\[([^\]\n]*)\]\(dayone-moment:/*([A-Za-z0-9-]+)\)")
 CSV_FIELDS = ("date", "time", "title", "body", "text", "kind", "domain", "tags")
@@ -116,34 +124,165 @@ def parse_map_tag(text: str) -> tuple[str, str, str]:
 
 
 # --- reading the sources ---------------------------------------------------------------------
+#
+# Every way a hostile or broken export can go wrong ends in a JournalError (the whole file
+# is refused, nothing is written) or in a problem on one entry (that entry is not written),
+# each one line naming the file, the member of a zip and the entry or line.
+
+
+class _Unreadable(Exception):
+    """A zip member or a photo that cannot be taken; the message says why."""
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1 << 20):,.0f} MB" if size >= 1 << 20 else f"{size:,} bytes"
+
+
+def _label(name: str) -> str:
+    """A file or member name as one printable line (undecodable bytes, control characters)."""
+    name = printable(name)
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in name)
+
+
+def _show(value: str, width: int = 40) -> str:
+    """A value quoted for a message: one line, ASCII escapes for what cannot be shown."""
+    return repr(value) if len(value) <= width else f"{value[:width]!r}..."
+
+
+def _kind(value: Any) -> str:
+    """A JSON value's kind, for `title is a list, not text`."""
+    if isinstance(value, bool):
+        return "true or false"
+    kinds = {dict: "an object", list: "a list", int: "a number", float: "a number", str: "text"}
+    return kinds.get(type(value), "null")
+
+
+SURROGATE = re.compile(r"[\ud800-\udfff]")
+NOT_IN_A_LINE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\x85\u2028\u2029]")  # a tab is fine
+NOT_IN_A_VALUE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x85\u2028\u2029]")
+
+
+def _text_problem(text: str, what: str, where: re.Pattern[str] | None) -> str | None:
+    """Why `text` cannot be written: a lone surrogate (JSON can spell one, UTF-8 cannot
+    write it), a NUL, or a character the frontmatter line cannot hold (`where`)."""
+    found = SURROGATE.search(text)
+    if found:
+        return (
+            f"{what} holds a lone surrogate U+{ord(found.group()):04X}, which is not text "
+            "(expected Unicode characters)"
+        )
+    if "\0" in text:
+        return f"{what} holds a NUL character (expected text without control characters)"
+    found = where.search(text) if where is not None else None
+    if found:
+        expected = "one line of text" if where is NOT_IN_A_LINE else "text"
+        return (
+            f"{what} holds the control character U+{ord(found.group()):04X} (expected {expected})"
+        )
+    return None
+
+
+def _text(raw: dict, key: str, item: Imported, *, what: str = "", line: bool = False) -> str:
+    """A text field of a JSON entry, or "" and a problem: a list, a number, a surrogate..."""
+    value = raw.get(key)
+    if value is None or value == "":
+        return ""
+    what = what or key
+    if not isinstance(value, str):
+        item.problems.append(f"{what} is {_kind(value)}, not text")
+        return ""
+    if len(value) > MAX_ENTRY_BYTES:  # said before any work on it
+        item.problems.append(
+            f"{what} is {len(value):,} characters, more than an entry holds "
+            f"(expected an entry under {_mb(MAX_ENTRY_BYTES)})"
+        )
+        return ""
+    problem = _text_problem(value, what, NOT_IN_A_LINE if line else None)
+    if problem:
+        item.problems.append(problem)
+        return ""
+    return value
 
 
 def _read_limited(path: Path) -> bytes:
+    name = _label(path.name)
     try:
         if not path.is_file():
-            raise JournalError(f"{path}: not a file; nothing was imported")
-        if path.stat().st_size > MAX_EXPORT_BYTES:
-            raise JournalError(f"{path}: larger than 256 MB; nothing was imported")
-        return path.read_bytes()
+            raise JournalError(f"{name}: not a file; nothing was imported")
+        with path.open("rb") as fh:
+            data = fh.read(MAX_EXPORT_BYTES + 1)
     except OSError as exc:
-        raise JournalError(f"{path}: {exc.strerror or exc}; nothing was imported") from None
+        raise JournalError(f"{name}: {exc.strerror or exc}; nothing was imported") from None
+    if len(data) > MAX_EXPORT_BYTES:
+        raise JournalError(
+            f"{name}: larger than {_mb(MAX_EXPORT_BYTES)} (the limit for an export); "
+            "nothing was imported"
+        )
+    return data
+
+
+JSON_TOKEN = re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"|[\[\]{}]')
+
+
+def _too_deep(text: str) -> int:
+    """The line where brackets first nest deeper than MAX_JSON_DEPTH (strings skipped)."""
+    depth = 0
+    for match in JSON_TOKEN.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                return text.count("\n", 0, match.start()) + 1
+        elif token in "]}":
+            depth -= 1
+    return 1
 
 
 def _json(data: bytes, name: str, what: str) -> Any:
+    """The document, or one line saying where and why the bytes are not one."""
     try:
-        return json.loads(data.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise JournalError(f"{name}: not UTF-8 text, so not {what}; nothing was imported") from None
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise JournalError(
+            f"{name}: line {line}: not UTF-8 text (byte 0x{data[exc.start]:02x}), so not {what}; "
+            "nothing was imported"
+        ) from None
+    try:
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise JournalError(
             f"{name}: line {exc.lineno}: not JSON ({exc.msg}), so not {what}; nothing was imported"
+        ) from None
+    except RecursionError:  # [[[[... deeper than the parser's stack
+        raise JournalError(
+            f"{name}: line {_too_deep(text)}: brackets nested more than {MAX_JSON_DEPTH} deep "
+            f"(expected {what}, a few levels deep); nothing was imported"
+        ) from None
+    except ValueError:  # an integer longer than Python converts (sys.int_info)
+        digits = sys.get_int_max_str_digits()
+        found = re.search(rf"\d{{{digits + 1},}}", text)
+        line = text.count("\n", 0, found.start()) + 1 if found else 1
+        raise JournalError(
+            f"{name}: line {line}: a number of more than {digits} digits (expected {what}, "
+            "whose numbers are short); nothing was imported"
         ) from None
 
 
 def _entries_list(doc: Any, name: str, what: str, key: str) -> list:
     """The `entries` list of an export, or a clear error naming what the file looks like."""
     if not isinstance(doc, dict) or not isinstance(doc.get("entries"), list):
-        raise JournalError(f'{name}: no "entries" list, so not {what}; nothing was imported')
+        found = (
+            f"the top level is {_kind(doc)}"
+            if not isinstance(doc, dict)
+            else f'its "entries" is {_kind(doc["entries"])}'
+            if doc.get("entries") is not None
+            else ""
+        )
+        raise JournalError(
+            f'{name}: no "entries" list{f" ({found})" if found else ""}, so not {what}; '
+            "nothing was imported"
+        )
     entries = doc["entries"]
     firsts = [e for e in entries[:20] if isinstance(e, dict)]
     if firsts and not any(key in e for e in firsts):
@@ -161,147 +300,349 @@ def _entries_list(doc: Any, name: str, what: str, key: str) -> list:
     return entries
 
 
-def _tag_list(value: Any) -> list[str]:
+def _tag_list(value: Any, item: Imported) -> list[str]:
+    """Tags: a list of strings (jrnl's `@tag`, Day One's `tag`) or one cell `a, b; c`."""
+    if value is None or value == "":
+        return []
     if isinstance(value, str):
         value = re.split(r"[,;]", value)
     if not isinstance(value, list):
+        item.problems.append(f"tags is {_kind(value)}, not a list of text")
         return []
-    return [str(t).strip().lstrip("@#").strip() for t in value if str(t).strip().lstrip("@#")]
+    tags = []
+    for n, raw in enumerate(value, 1):
+        if not isinstance(raw, str):
+            item.problems.append(f"tag {n} is {_kind(raw)}, not text")
+            continue
+        problem = _text_problem(raw, f"tag {n}", NOT_IN_A_LINE)
+        if problem:
+            item.problems.append(problem)
+            continue
+        tag = raw.strip().lstrip("@#").strip()
+        if tag:
+            tags.append(tag)
+    return tags
 
 
 def read_jrnl(path: Path) -> Iterator[Imported]:
-    doc = _json(_read_limited(path), path.name, "a jrnl JSON export")
-    for n, raw in enumerate(_entries_list(doc, path.name, "a jrnl JSON export", "date"), 1):
+    name = _label(path.name)
+    doc = _json(_read_limited(path), name, "a jrnl JSON export")
+    for n, raw in enumerate(_entries_list(doc, name, "a jrnl JSON export", "date"), 1):
         item = Imported(f"entry {n}")
         if not isinstance(raw, dict):
-            item.problems.append("not an object")
+            item.problems.append(f"is {_kind(raw)}, not an object")
             yield item
             continue
         item.when = _jrnl_date(raw.get("date"), raw.get("time"), item)
-        item.title = str(raw.get("title") or "").strip()
-        item.body = str(raw.get("body") or "").strip("\n")
-        item.tags = _tag_list(raw.get("tags"))
+        item.title = _text(raw, "title", item, line=True).strip()
+        item.body = _text(raw, "body", item).strip("\n")
+        item.tags = _tag_list(raw.get("tags"), item)
         if raw.get("starred") is True:
             item.tags.append("starred")
         yield item
 
 
 def _jrnl_date(day: Any, time: Any, item: Imported) -> date | datetime | None:
-    if not day:
+    if day is None or day == "":
         item.problems.append("no date")
         return None
+    for what, value in (("date", day), ("time", time)):
+        if value is not None and not isinstance(value, str):
+            item.problems.append(f"{what} is {_kind(value)}, not text (expected YYYY-MM-DD HH:MM)")
+            return None
     try:
-        when = date.fromisoformat(str(day))
+        when = date.fromisoformat(day)
         if time:
-            clock = datetime.strptime(str(time), "%H:%M").time()
+            clock = datetime.strptime(time, "%H:%M").time()
             return datetime.combine(when, clock)
         return when
     except ValueError:
-        item.problems.append(f"date {day!r} {time or ''} is not YYYY-MM-DD HH:MM".rstrip())
+        shown = _show(day) + (f" {_show(time)}" if time else "")
+        item.problems.append(f"date {shown} is not YYYY-MM-DD HH:MM")
+        return None
+
+
+def _zone(name: str) -> tzinfo | None:
+    """The IANA time zone `name`, or None when this system does not know it."""
+    from zoneinfo import ZoneInfo
+
+    try:
+        return ZoneInfo(name)
+    except (ValueError, KeyError, OSError):  # not found, not a zone file, not a key at all
         return None
 
 
 def _local_time(stamp: Any, zone: Any, item: Imported) -> datetime | None:
     """Day One stores UTC; the entry counts on the local date of its own time zone."""
-    if not stamp:
+    if stamp is None or stamp == "":
         item.problems.append("no creationDate")
         return None
+    if not isinstance(stamp, str):
+        item.problems.append(
+            f"creationDate is {_kind(stamp)}, not text (expected an ISO 8601 date-time)"
+        )
+        return None
     try:
-        moment = datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
     except ValueError:
-        item.problems.append(f"creationDate {stamp!r} is not an ISO 8601 date-time")
+        item.problems.append(f"creationDate {_show(stamp)} is not an ISO 8601 date-time")
+        return None
+    if not in_range(moment.date()):  # then the time zone can move it 14 hours, no further
+        item.problems.append(f"creationDate {_show(stamp)} is out of range (expected {RANGE_TEXT})")
         return None
     if moment.tzinfo is None:
         return moment.replace(microsecond=0)
+    local: tzinfo | None = UTC
+    if isinstance(zone, str) and zone:
+        local = _zone(zone)
+        if local is None:
+            item.problems.append(
+                f"timeZone {_show(zone)} is not a time zone known here "
+                "(expected a name such as Europe/Paris)"
+            )
+            return None
+    elif zone not in (None, ""):
+        item.problems.append(
+            f"timeZone is {_kind(zone)}, not text (expected a name such as Europe/Paris)"
+        )
+        return None
     try:
-        from zoneinfo import ZoneInfo
-
-        moment = moment.astimezone(ZoneInfo(str(zone))) if zone else moment
-    except (ImportError, ValueError, KeyError, OSError):
-        moment = moment.astimezone(UTC)
+        moment = moment.astimezone(local)
+    except (OverflowError, ValueError):
+        item.problems.append(f"creationDate {_show(stamp)} is out of range (expected {RANGE_TEXT})")
+        return None
     return moment.replace(tzinfo=None, microsecond=0)
 
 
-class _Photos:
-    """Day One photo files by md5: from the zip, or from photos/ beside the JSON."""
+# Day One writes deflated members; stored ones are read too. bzip2 and LZMA are refused:
+# zipfile unpacks them without a bound on the output of one read, the way of a zip bomb.
+ZIP_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+METHOD_NAMES = {6: "Implode", 9: "Deflate64", 12: "bzip2", 14: "LZMA", 93: "Zstandard", 95: "XZ"}
+METHOD_NAMES |= {97: "WavPack", 98: "PPMd", 99: "AES encryption"}
 
-    def __init__(self, zf: zipfile.ZipFile | None, folder: Path | None):
+
+def _unpack(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, what: str) -> bytes:
+    """A member's bytes, at most `limit` of them; _Unreadable says why not."""
+    if info.flag_bits & 0x1:
+        raise _Unreadable("is encrypted (expected an export saved without a password)")
+    if info.compress_type not in ZIP_METHODS:
+        method = METHOD_NAMES.get(info.compress_type)
+        raise _Unreadable(
+            f"is compressed with method {info.compress_type}{f' ({method})' if method else ''}, "
+            "which is not unpacked here (expected stored or deflated, as Day One writes)"
+        )
+    if info.file_size > limit:
+        raise _Unreadable(
+            f"unpacks to {_mb(info.file_size)}, more than the {_mb(limit)} limit for {what}"
+        )
+    try:
+        fh = zf.open(info)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, struct.error):
+        raise _Unreadable("is damaged: its header does not match the zip's directory") from None
+    except (NotImplementedError, RuntimeError):  # strong encryption, patched data, ...
+        raise _Unreadable("uses a zip feature that is not read here (flag bits 5, 6)") from None
+    try:
+        with fh:
+            data = fh.read(limit + 1)  # zipfile stops at the declared size, checked above
+    except zipfile.BadZipFile:
+        raise _Unreadable("is damaged: its data does not match its CRC-32 checksum") from None
+    except (EOFError, zlib.error, OSError, ValueError):
+        raise _Unreadable("is damaged: its compressed data is cut short or corrupt") from None
+    if len(data) > limit:
+        raise _Unreadable(f"unpacks to more than the {_mb(limit)} limit for {what}")
+    return data
+
+
+class _Export:
+    """Where the JSON and the photos come from, a zip or the folder of a JSON file, and how
+    much has been taken from it: every JSON and every photo (as often as entries use it,
+    for each is a file written) count towards MAX_IMPORT_BYTES, so a zip bomb or one photo
+    shown by a million entries stops there, said once per entry it stops."""
+
+    def __init__(self, zf: zipfile.ZipFile | None = None, folder: Path = Path(".")):
         self.zf, self.folder = zf, folder
-        self.names = {}
+        self.taken = 0
+        self.members: dict[str, zipfile.ZipInfo] = {}
+        self.cache: dict[str, bytes | str] = {}  # photo name -> its bytes, or why not
         if zf is not None:
             for info in zf.infolist():
                 parts = info.filename.split("/")
                 if len(parts) >= 2 and parts[-2] == "photos" and not info.is_dir():
-                    self.names[parts[-1].lower()] = info
+                    self.members[parts[-1].lower()] = info
 
-    def get(self, md5: str, kind: str) -> bytes | None:
+    def take(self, size: int) -> None:
+        """Count `size` bytes taken, or _Unreadable when they pass MAX_IMPORT_BYTES."""
+        if self.taken + size > MAX_IMPORT_BYTES:
+            raise _Unreadable(
+                f"would take this import past {_mb(MAX_IMPORT_BYTES)} of data, the limit "
+                "for one import (expected a smaller export)"
+            )
+        self.taken += size
+
+    def photo(self, md5: str, kind: str) -> bytes:
+        """The photo's bytes, checked against its md5; _Unreadable says why not."""
         name = f"{md5}.{kind}".lower()
+        if name not in self.cache:
+            try:
+                data = self._photo(md5, kind)
+                if hashlib.md5(data).hexdigest() != md5.lower():  # noqa: S324 - its own name
+                    raise _Unreadable("does not match its md5")
+                self.cache[name] = data
+            except _Unreadable as exc:
+                self.cache[name] = str(exc)
+        found = self.cache[name]
+        if isinstance(found, str):
+            raise _Unreadable(found)
+        self.take(len(found))
+        return found
+
+    def _photo(self, md5: str, kind: str) -> bytes:
         if self.zf is not None:
-            info = self.names.get(name)
-            if info is None or info.file_size > MAX_PHOTO_BYTES:
-                return None
-            with self.zf.open(info) as fh:
-                data = fh.read(MAX_PHOTO_BYTES + 1)
-            return data if len(data) <= MAX_PHOTO_BYTES else None
-        if self.folder is None:
-            return None
+            info = self.members.get(f"{md5}.{kind}".lower())
+            if info is None:
+                raise _Unreadable("is not in the export")
+            return _unpack(self.zf, info, MAX_PHOTO_BYTES, "a photo")
         path = self.folder / "photos" / f"{md5}.{kind}"
         try:
-            if path.is_file() and path.stat().st_size <= MAX_PHOTO_BYTES:
-                return path.read_bytes()
-        except OSError:
-            return None
+            if not path.is_file():
+                raise _Unreadable("is not in the export")
+            with path.open("rb") as fh:
+                data = fh.read(MAX_PHOTO_BYTES + 1)
+        except OSError as exc:
+            raise _Unreadable(f"cannot be read ({exc.strerror or exc})") from None
+        if len(data) > MAX_PHOTO_BYTES:
+            raise _Unreadable(f"is larger than the {_mb(MAX_PHOTO_BYTES)} limit for a photo")
+        return data
+
+
+def _zip_directory_size(path: Path) -> int | None:
+    """The size of a zip's central directory from its end record (zip64 too), or None when
+    the file has no end record (not a zip, or a truncated one)."""
+    try:
+        with path.open("rb") as fh:
+            fh.seek(0, os.SEEK_END)
+            size = fh.tell()
+            fh.seek(max(0, size - (22 + 0xFFFF + 20)))
+            tail = fh.read()
+            at = tail.rfind(b"PK\x05\x06")
+            if at < 0 or len(tail) - at < 22:
+                return None
+            (directory,) = struct.unpack_from("<L", tail, at + 12)
+            if directory == 0xFFFFFFFF and at >= 20 and tail[at - 20 : at - 16] == b"PK\x06\x07":
+                (where,) = struct.unpack_from("<Q", tail, at - 20 + 8)
+                fh.seek(where)
+                record = fh.read(56)
+                if record[:4] == b"PK\x06\x06" and len(record) == 56:
+                    (directory,) = struct.unpack_from("<Q", record, 40)
+            return directory
+    except (OSError, ValueError, OverflowError):
         return None
 
 
-def read_dayone(path: Path) -> Iterator[Imported]:
-    what = "a Day One JSON export"
-    if zipfile.is_zipfile(path):
-        try:
-            zf = zipfile.ZipFile(path)
-        except (zipfile.BadZipFile, OSError) as exc:
-            raise JournalError(
-                f"{path.name}: not a readable zip ({exc}); nothing was imported"
-            ) from None
-        with zf:
-            if len(zf.infolist()) > MAX_ZIP_MEMBERS:
-                raise JournalError(f"{path.name}: too many files for a Day One export")
-            tops = sorted(
-                i for i in zf.infolist() if i.filename.endswith(".json") and "/" not in i.filename
-            )
-            if not tops:
-                raise JournalError(
-                    f"{path.name}: no .json file at the top of the zip, so not {what} "
-                    "(.zip); nothing was imported"
-                )
-            photos = _Photos(zf, None)
-            for info in sorted(tops, key=lambda i: i.filename):
-                if info.file_size > MAX_EXPORT_BYTES:
-                    raise JournalError(f"{path.name}: {info.filename} is larger than 256 MB")
-                name = f"{path.name}: {info.filename}"
-                doc = _json(zf.read(info), name, what)
-                yield from _dayone_entries(doc, name, photos)
-        return
-    doc = _json(_read_limited(path), path.name, what)
-    yield from _dayone_entries(doc, path.name, _Photos(None, path.parent))
-
-
-def _dayone_entries(doc: Any, name: str, photos: _Photos) -> Iterator[Imported]:
-    for n, raw in enumerate(_entries_list(doc, name, "a Day One JSON export", "creationDate"), 1):
-        item = Imported(
-            f"entry {n}" if ": " not in name else f"{name.split(': ', 1)[1]}: entry {n}"
+def _open_zip(path: Path, name: str) -> zipfile.ZipFile:
+    what = "a Day One JSON (.zip) export"
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4)
+    except OSError as exc:
+        raise JournalError(f"{name}: {exc.strerror or exc}; nothing was imported") from None
+    directory = _zip_directory_size(path)
+    if directory is None:
+        found = (
+            "a truncated or damaged zip (it starts as one but has no directory at its end)"
+            if head.startswith(b"PK")
+            else "not a zip (it neither starts nor ends as one)"
         )
+        raise JournalError(f"{name}: {found}, so not {what}; nothing was imported")
+    if directory > MAX_ZIP_DIRECTORY:
+        raise JournalError(
+            f"{name}: its zip directory is {_mb(directory)}, more than the "
+            f"{_mb(MAX_ZIP_DIRECTORY)} limit (expected an export of at most "
+            f"{MAX_ZIP_MEMBERS:,} files); nothing was imported"
+        )
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, struct.error, OverflowError):
+        raise JournalError(
+            f"{name}: not a readable zip (its directory is damaged), so not {what}; "
+            "nothing was imported"
+        ) from None
+    if len(zf.infolist()) > MAX_ZIP_MEMBERS:
+        zf.close()
+        raise JournalError(
+            f"{name}: {len(zf.infolist()):,} files, more than the {MAX_ZIP_MEMBERS:,} limit "
+            f"for {what}; nothing was imported"
+        )
+    return zf
+
+
+def _is_zip(path: Path) -> bool:
+    """A zip by its name, its first bytes or its end record: Day One's JSON (.zip) export."""
+    if path.suffix.lower() == ".zip":
+        return True
+    try:
+        with path.open("rb") as fh:
+            if fh.read(4) in (b"PK\x03\x04", b"PK\x05\x06"):
+                return True
+    except OSError:
+        return False
+    return path.is_file() and _zip_directory_size(path) is not None
+
+
+def read_dayone(path: Path) -> Iterator[Imported]:
+    """Day One's JSON, or its JSON (.zip): every journal in it (Journal.json, Travel.json,
+    ... at the top), their photos from the zip's photos/ folder."""
+    what = "a Day One JSON export"
+    name = _label(path.name)
+    if not path.is_file() or not _is_zip(path):
+        doc = _json(_read_limited(path), name, what)
+        yield from _dayone_entries(doc, name, "", _Export(folder=path.parent))
+        return
+    with _open_zip(path, name) as zf:
+        tops = sorted(
+            (i for i in zf.infolist() if i.filename.endswith(".json") and "/" not in i.filename),
+            key=lambda i: i.filename,
+        )
+        if not tops:
+            raise JournalError(
+                f"{name}: no .json file at the top of the zip, so not {what} "
+                "(.zip); nothing was imported"
+            )
+        for first, second in zip(tops, tops[1:], strict=False):
+            if first.filename == second.filename:
+                raise JournalError(
+                    f"{name}: {_label(first.filename)}: in the zip twice (expected each "
+                    "journal once); nothing was imported"
+                )
+        export = _Export(zf)
+        for info in tops:
+            member = _label(info.filename)
+            try:
+                data = _unpack(zf, info, MAX_EXPORT_BYTES, "an export's JSON")
+                export.take(len(data))
+            except _Unreadable as exc:
+                raise JournalError(f"{name}: {member}: {exc}; nothing was imported") from None
+            doc = _json(data, f"{name}: {member}", what)
+            yield from _dayone_entries(doc, f"{name}: {member}", f"{member}: ", export)
+
+
+def _dayone_entries(doc: Any, name: str, prefix: str, export: _Export) -> Iterator[Imported]:
+    for n, raw in enumerate(_entries_list(doc, name, "a Day One JSON export", "creationDate"), 1):
+        item = Imported(f"{prefix}entry {n}")
         if not isinstance(raw, dict):
-            item.problems.append("not an object")
+            item.problems.append(f"is {_kind(raw)}, not an object")
             yield item
             continue
         item.when = _local_time(raw.get("creationDate"), raw.get("timeZone"), item)
-        text = str(raw.get("text") or "").replace("\r\n", "\n")
+        text = _text(raw, "text", item).replace("\r\n", "\n")
         item.title, item.body = _split_title(text)
-        item.tags = _tag_list(raw.get("tags"))
+        problem = _text_problem(item.title, "title (the first line)", NOT_IN_A_LINE)
+        if problem:
+            item.problems.append(problem)
+        item.tags = _tag_list(raw.get("tags"), item)
         if raw.get("starred") is True:
             item.tags.append("starred")
-        item.body = _dayone_photos(item, raw.get("photos"), photos)
+        item.body = _dayone_photos(item, raw.get("photos"), export)
         yield item
 
 
@@ -317,24 +658,27 @@ def _split_title(text: str) -> tuple[str, str]:
     return "", text.strip("\n")
 
 
-def _dayone_photos(item: Imported, raw: Any, photos: _Photos) -> str:
+def _dayone_photos(item: Imported, raw: Any, export: _Export) -> str:
     """Each photo to <entry id>/<n>.<type> (named later), its moment link rewritten;
     photos the text does not show are added at the end."""
+    if raw is None:
+        return item.body
     if not isinstance(raw, list):
+        item.problems.append(f"photos is {_kind(raw)}, not a list")
         return item.body
     by_id: dict[str, str] = {}
     for n, photo in enumerate((p for p in raw if isinstance(p, dict)), 1):
-        md5, kind = str(photo.get("md5") or ""), str(photo.get("type") or "jpeg").lower()
-        ident = str(photo.get("identifier") or md5)
+        md5, kind = photo.get("md5"), photo.get("type") or "jpeg"
+        md5 = md5 if isinstance(md5, str) else ""
+        kind = kind.lower() if isinstance(kind, str) else ""
+        ident = photo.get("identifier") if isinstance(photo.get("identifier"), str) else md5
         if not re.fullmatch(r"[0-9a-fA-F]{32}", md5) or kind not in PHOTO_TYPES:
-            item.problems.append(f"photo {n} has no md5 or an unknown type {kind!r}")
+            item.problems.append(f"photo {n} has no md5 or an unknown type {_show(kind)}")
             continue
-        data = photos.get(md5, kind)
-        if data is None:
-            item.problems.append(f"photo {n} ({md5}.{kind}) is not in the export")
-            continue
-        if hashlib.md5(data).hexdigest() != md5.lower():  # noqa: S324 - Day One's own name
-            item.problems.append(f"photo {n} ({md5}.{kind}) does not match its md5")
+        try:
+            data = export.photo(md5, kind)
+        except _Unreadable as exc:
+            item.problems.append(f"photo {n} ({md5}.{kind}) {exc}")
             continue
         name = f"photo-{n}.{'jpg' if kind == 'jpeg' else kind}"
         item.photos.append((name, data))
@@ -359,56 +703,83 @@ def _dayone_photos(item: Imported, raw: Any, photos: _Photos) -> str:
 
 
 def read_csv(path: Path) -> Iterator[Imported]:
+    name = _label(path.name)
     data = _read_limited(path)
     try:
         text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
         raise JournalError(
-            f"{path.name}: not UTF-8 text, so not a CSV file; nothing was imported"
+            f"{name}: line {line}: not UTF-8 text (byte 0x{data[exc.start]:02x}), so not a CSV "
+            "file; nothing was imported"
         ) from None
     if "\0" in text:
-        raise JournalError(f"{path.name}: holds NUL bytes, so not a CSV file; nothing was imported")
-    reader = csv.reader(io.StringIO(text, newline=""))
+        line = text.count("\n", 0, text.index("\0")) + 1
+        raise JournalError(
+            f"{name}: line {line}: holds a NUL byte, so not a CSV file; nothing was imported"
+        )
+    limit = csv.field_size_limit(MAX_EXPORT_BYTES)  # a long body is one cell; the file is bounded
+    try:
+        yield from _csv_rows(name, csv.reader(io.StringIO(text, newline=""), strict=True))
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _csv_rows(name: str, reader: Any) -> Iterator[Imported]:
     try:
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration:
-        raise JournalError(f"{path.name}: empty, no header row; nothing was imported") from None
+        raise JournalError(f"{name}: empty, no header row; nothing was imported") from None
     except csv.Error as exc:
-        raise JournalError(f"{path.name}: line 1: not CSV ({exc})") from None
+        raise JournalError(f"{name}: line 1: not CSV ({exc}); nothing was imported") from None
     if "date" not in header:
         raise JournalError(
-            f"{path.name}: line 1: the header has no `date` column (it has "
-            f"{', '.join(h for h in header if h) or 'nothing'}); expected a header row naming "
-            "date, title, body, kind, domain, tags; nothing was imported"
+            f"{name}: line 1: the header has no `date` column (it has "
+            f"{', '.join(_label(h) for h in header if h) or 'nothing'}); expected a header row "
+            "naming date, title, body, kind, domain, tags; nothing was imported"
         )
     known = set(CSV_FIELDS) | set(KNOWN_KEYS)
     unknown = [h for h in header if h and h not in known]
     if unknown:
         raise JournalError(
-            f"{path.name}: line 1: unknown column{'s' * (len(unknown) > 1)} "
-            f"{', '.join(unknown)} (expected {', '.join(CSV_FIELDS)} or a frontmatter key); "
-            "nothing was imported"
+            f"{name}: line 1: unknown column{'s' * (len(unknown) > 1)} "
+            f"{', '.join(_label(h) for h in unknown)} (expected {', '.join(CSV_FIELDS)} "
+            "or a frontmatter key); nothing was imported"
+        )
+    twice = sorted({h for h in header if h and header.count(h) > 1})
+    if twice:
+        raise JournalError(
+            f"{name}: line 1: the column {twice[0]} is named twice (expected each column "
+            "once); nothing was imported"
         )
     while True:
+        start = reader.line_num + 1
         try:
             row = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            raise JournalError(f"{path.name}: line {reader.line_num}: not CSV ({exc})") from None
+            raise JournalError(
+                f"{name}: line {start}: not CSV from this row on ({exc}); nothing was imported"
+            ) from None
         if not any(cell.strip() for cell in row):
             continue
-        item = Imported(f"line {reader.line_num}")
+        item = Imported(f"line {start}")
         if len(row) > len(header):
             item.problems.append(f"{len(row)} cells for {len(header)} columns")
         values = {
             h: cell.strip() for h, cell in zip(header, row, strict=False) if h and cell.strip()
         }
+        for key, value in values.items():  # body: any text; tags: checked one by one below
+            where = NOT_IN_A_VALUE if key not in ("title", "date", "time") else NOT_IN_A_LINE
+            problem = None if key in ("body", "text", "tags") else _text_problem(value, key, where)
+            if problem:
+                item.problems.append(problem)
         item.when = _jrnl_date(values.pop("date", None), values.pop("time", None), item)
         item.title = values.pop("title", "")
         item.body = values.pop("body", "") or values.pop("text", "")
         values.pop("text", None)
-        item.tags = _tag_list(values.pop("tags", ""))
+        item.tags = _tag_list(values.pop("tags", ""), item)
         item.fields = values
         yield item
 
@@ -426,17 +797,20 @@ READERS: dict[str, Callable[[Path], Iterable[Imported]]] = {
 def _apply(item: Imported, options: Options) -> dict[str, Any]:
     """The frontmatter: defaults, then mapped tags, then the source's own columns."""
     meta: dict[str, Any] = {"kind": options.kind, "domain": options.domain}
-    tags = []
+    tags: list[str] = []
+    seen: set[str] = set()
     mapped: dict[str, set[str]] = {"domain": set(), "kind": set()}
     rules = {}
     for tag, what, value in options.map_tags:
         rules.setdefault(tag, []).append((what, value))
     for tag in item.tags:
-        found = rules.get(slugify(tag))
+        slug = slugify(tag)
+        found = rules.get(slug)
         if found:
             for what, value in found:
                 mapped[what].add(value)
-        elif slugify(tag) not in (slugify(t) for t in tags):
+        elif slug not in seen:
+            seen.add(slug)
             tags.append(tag)
     for what, values in mapped.items():
         if len(values) > 1:
@@ -465,7 +839,7 @@ def _apply(item: Imported, options: Options) -> dict[str, Any]:
 def _scalar(value: Any) -> Any:
     """CSV cells are text: numbers and flags become what the loader expects."""
     if isinstance(value, str):
-        if re.fullmatch(r"-?\d+", value):
+        if re.fullmatch(r"-?\d{1,18}", value):  # longer stays text: `journal check` says so
             return int(value)
         if value.lower() in ("true", "false"):
             return value.lower() == "true"
@@ -506,14 +880,23 @@ def import_file(root: Path, source: str, path: Path, options: Options) -> Report
     if source not in READERS:
         raise JournalError(f"unknown source {source!r} (expected {', '.join(SOURCES)})")
     folder = root / ENTRIES_DIR / IMPORTED_DIR / source
-    report = Report(source, path.name, folder.relative_to(root), dry_run=options.dry_run)
-    items = list(READERS[source](path))  # a bad or foreign file fails before anything is written
+    name = _label(path.name)  # printed: one line, whatever bytes the file name holds
+    report = Report(source, name, folder.relative_to(root), dry_run=options.dry_run)
+    items = []  # a bad or foreign file fails before anything is written
+    for item in READERS[source](path):
+        if len(items) == MAX_IMPORT_ENTRIES:
+            raise JournalError(
+                f"{name}: more than {MAX_IMPORT_ENTRIES:,} entries, the limit for one import "
+                "(expected an export of fewer entries, such as one period at a time); "
+                "nothing was imported"
+            )
+        items.append(item)
     taken = {p.stem: p for p in entry_files(root)} if (root / ENTRIES_DIR).is_dir() else {}
     planned: set[str] = set()
     for item in items:
         meta = _apply(item, options) if item.when is not None else {}
         if item.problems:
-            report.problems.append(f"{path.name}: {item.where}: {'; '.join(item.problems)}")
+            report.problems.append(f"{name}: {item.where}: {'; '.join(item.problems)}")
             continue
         entry_id = _name(item)
         base, n = entry_id, 2
@@ -525,23 +908,44 @@ def import_file(root: Path, source: str, path: Path, options: Options) -> Report
         body = item.body.replace("@PHOTOS@", entry_id)
         text = entry_text(meta, body)
         if entry_id in taken:
-            report.existing.append(f"{path.name}: {item.where}: {taken[entry_id]} already exists")
+            there = _label(_relative(taken[entry_id], root))
+            report.existing.append(f"{name}: {item.where}: {there} already exists")
             continue
-        parsed = parse_entry(rel, text.encode("utf-8"))
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError:  # the readers let none through; never a traceback if one did
+            report.problems.append(f"{name}: {item.where}: holds a lone surrogate, not text")
+            continue
+        if len(data) > MAX_ENTRY_BYTES:
+            report.problems.append(
+                f"{name}: {item.where}: is {len(data):,} bytes, over the limit of "
+                f"{MAX_ENTRY_BYTES:,} (expected an entry under {_mb(MAX_ENTRY_BYTES)})"
+            )
+            continue
+        parsed = parse_entry(rel, data)
         errors = [p for p in parsed.problems if p.severity == "error"]
         if errors:
             reasons = "; ".join(p.message for p in errors)
-            report.problems.append(f"{path.name}: {item.where}: {reasons}")
+            report.problems.append(f"{name}: {item.where}: {reasons}")
             continue
         if not options.dry_run:
             try:
                 _write(folder, entry_id, text, item.photos)
             except FileExistsError as exc:
-                report.existing.append(f"{path.name}: {item.where}: {exc.filename} already exists")
+                there = _label(_relative(Path(exc.filename), root))
+                report.existing.append(f"{name}: {item.where}: {there} already exists")
                 continue
         report.written.append(target.relative_to(root))
         report.photos += len(item.photos)
     return report
+
+
+def _relative(path: Path, root: Path) -> str:
+    """A path under the journal as the user sees it, relative to the journal's root."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _create(path: Path, data: bytes) -> None:
