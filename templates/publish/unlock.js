@@ -273,9 +273,36 @@
     showNotice();
   }
 
+  /* Defence in depth, not a sanitiser: what guarantees that no script from an entry runs
+     here is this shell's Content-Security-Policy (locked.html) and the build's sanitising
+     of entry bodies (journal/sanitise.py, nh3). Before a decrypted page is adopted, this
+     drops what could run script or change how the shell loads: frames, plugins, <base>,
+     <meta http-equiv>, SVG animations (they can set an href), every on* attribute and
+     every javascript:/vbscript: URL. Only the
+     page's body is ever adopted: its <head> (its own meta, base or policy) never is. */
+  var DROP = "iframe, frame, frameset, object, embed, applet, portal, fencedframe, base, " +
+    "meta[http-equiv], animate, set";
+  var URL_ATTR = /^(href|src|action|formaction|data|poster|background|codebase|cite|xlink:href)$/;
+  function runsScript(value, here) {
+    try { return /^(javascript|vbscript):$/.test(new URL(value, here).protocol); } catch (e) { return false; }
+  }
+  function defuse(doc, here) {
+    doc.querySelectorAll(DROP).forEach(function (el) { el.remove(); });
+    doc.querySelectorAll("*").forEach(function (el) {
+      for (var i = el.attributes.length - 1; i >= 0; i--) {
+        var name = el.attributes[i].name.toLowerCase(), value = el.attributes[i].value;
+        if (name.slice(0, 2) === "on" || name === "srcdoc" ||
+            (URL_ATTR.test(name) && runsScript(value, here))) {
+          el.removeAttribute(el.attributes[i].name);
+        }
+      }
+    });
+  }
+
   function render(r, html, first) {
     var doc = new DOMParser().parseFromString(html, "text/html");
     var here = virtualUrl(r.id), searchSrc = null;
+    defuse(doc, here);
     holdFiles(doc, here);
     doc.querySelectorAll("script").forEach(function (s) {
       if (s.hasAttribute("data-search-index")) {
