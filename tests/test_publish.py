@@ -583,3 +583,21 @@ def test_git_refuses_the_checked_out_branch(tmp_path, monkeypatch, capsys):
     args = ["publish", "--root", str(root), "--out", str(root / "public"), "--git", "main"]
     assert main(args) == 1
     assert "that branch is checked out" in capsys.readouterr().err
+
+
+def test_a_journal_s_own_shell_without_the_policy_is_refused(tmp_path):
+    root, out, ring = make_site(tmp_path)
+    before = files_of(out)
+    own = root / "templates" / "publish"
+    own.mkdir(parents=True)
+    default = (Path(__file__).resolve().parent.parent / "templates/publish/locked.html").read_text()
+    without = "\n".join(
+        line for line in default.split("\n") if "Content-Security-Policy" not in line
+    )
+    assert without != default
+    (own / "locked.html").write_text(without)
+    with pytest.raises(JournalError, match=r"locked.html:1: has no Content-Security-Policy"):
+        republish(root, out, ring)
+    assert files_of(out) == before  # nothing published
+    (own / "locked.html").write_text(default)  # the default's policy, in the journal's own copy
+    republish(root, out, ring)

@@ -66,7 +66,7 @@ def unlock(page, passphrase: str = PASS, remember: bool = False) -> None:
 
 def open_entry(page, title: str) -> None:
     page.click(f"a >> text={title} >> nth=0")
-    shown = f"document.querySelector('h1')?.textContent === {json.dumps(title)}"
+    shown = f"() => document.querySelector('h1')?.textContent === {json.dumps(title)}"
     page.wait_for_function(shown)
 
 
@@ -99,9 +99,9 @@ def test_unlocks_navigates_searches_and_locks_from_file(tmp_path, page):
     assert "wombatlesson matters" in page.inner_text("main")
     assert re.search(r"/index\.html#/[0-9a-f]{24}$", page.url)
     page.click("a[rel=next]")
-    page.wait_for_function("document.querySelector('h1').textContent === 'Zebracorn again'")
+    page.wait_for_function("() => document.querySelector('h1').textContent === 'Zebracorn again'")
     page.go_back()  # history works inside the shell
-    page.wait_for_function("document.querySelector('h1').textContent === 'Zebracorn stumble'")
+    page.wait_for_function("() => document.querySelector('h1').textContent === 'Zebracorn stumble'")
     # search: the sealed index is opened in memory, the results lead to sealed pages
     page.fill("#site-search-q", "wombatlesson")
     page.keyboard.press("Enter")
@@ -111,21 +111,21 @@ def test_unlocks_navigates_searches_and_locks_from_file(tmp_path, page):
     page.wait_for_selector("#search-results li .snippet mark")  # the texts object is in
     assert "wombatlesson" in page.inner_text("#search-results li .snippet mark").lower()
     page.fill("#search-q", "quokkafish")
-    page.wait_for_function("document.querySelectorAll('#search-results li').length === 3")
+    page.wait_for_function("() => document.querySelectorAll('#search-results li').length === 3")
     page.wait_for_function(
-        "document.querySelectorAll('#search-results .snippet mark').length === 3"
+        "() => document.querySelectorAll('#search-results .snippet mark').length === 3"
     )
     snippets = page.eval_on_selector_all(".snippet", "p => p.map(e => e.textContent)")
     assert "Quokkafish went well, see next ." in snippets
     assert page.evaluate("journalSearch('privatemarker')") == []
     page.click("#search-results li > a >> text=Zebracorn again")
-    page.wait_for_function("document.querySelector('h1').textContent === 'Zebracorn again'")
+    page.wait_for_function("() => document.querySelector('h1').textContent === 'Zebracorn again'")
     # the search page again, from another page: it works, and search.js was run once, so
     # "/" and the copy buttons have one listener each however many pages were visited
     page.fill("#site-search-q", "quokkafish")
     page.keyboard.press("Enter")
     page.wait_for_function(
-        "document.querySelectorAll('#search-results .snippet mark').length === 3"
+        "() => document.querySelectorAll('#search-results .snippet mark').length === 3"
     )
     open_entry(page, "Zebracorn stumble")
     page.keyboard.press("/")
@@ -150,12 +150,14 @@ def searched_after_unlocking(
         page.goto((out / "index.html").as_uri())
         unlock(page)
         page.wait_for_selector("#journal-lock")
-        page.wait_for_function("typeof journalSearchPage === 'function'")  # the "/" key is ready
+        page.wait_for_function(
+            "() => typeof journalSearchPage === 'function'"
+        )  # the "/" key is ready
         requests: list[str] = []
         page.on("request", lambda r: requests.append(r.url))
         page.fill("#site-search-q", query)
         page.keyboard.press("Enter")
-        page.wait_for_function("window.__journalSearchReady !== undefined")
+        page.wait_for_function("() => window.__journalSearchReady !== undefined")
         deadline = time.monotonic() + 10
         while not any(texts in r for r in requests) and time.monotonic() < deadline:
             page.wait_for_timeout(50)
@@ -209,7 +211,7 @@ def test_wrong_passphrase_stores_nothing(tmp_path, page):
     page.goto((out / "index.html").as_uri())
     unlock(page, "not the passphrase")
     page.wait_for_function(
-        "document.getElementById('journal-message').textContent.includes('Wrong passphrase')"
+        "() => document.getElementById('journal-message').textContent.includes('Wrong passphrase')"
     )
     assert page.is_visible("#journal-passphrase")
     assert page.evaluate(STORAGE) == {"session": [], "local": [], "databases": [], "cookies": ""}
@@ -284,7 +286,8 @@ def test_a_new_shell_with_the_old_keyring_does_not_open(tmp_path, page, monkeypa
     page.goto((out / "old-keyring.html").as_uri())
     unlock(page, PASS)
     page.wait_for_function(
-        "document.getElementById('journal-message').textContent.includes('could not be opened')"
+        "() => document.getElementById('journal-message').textContent"
+        ".includes('could not be opened')"
     )
     assert not page.query_selector("#journal-lock")
     assert "Zebracorn" not in page.inner_text("body")

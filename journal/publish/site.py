@@ -229,9 +229,25 @@ def shell(root: Path, ring: Keyring, manifest: bytes) -> bytes:
     """The one page shell: unlock form, keyring and this publish's sealed manifest."""
     template = jinja2.Template(_publish_template(root, SHELL_TEMPLATE).decode("utf-8"))
     ring_json = json.dumps(json.loads(ring.to_json()), separators=(",", ":"))
-    return template.render(
+    page = template.render(
         keyring=ring_json, manifest=base64.b64encode(manifest).decode("ascii"), assets="assets/"
-    ).encode("utf-8")
+    )
+    if not _POLICY.search(page):
+        # A journal's own shell replaces the default one, policy included: without it, an
+        # entry's markup could run script next to the key (the sanitiser is one layer only).
+        raise JournalError(
+            f"templates/publish/{SHELL_TEMPLATE}:1: has no Content-Security-Policy "
+            '(expected the default shell\'s <meta http-equiv="Content-Security-Policy"> '
+            "with script-src 'self', before any script)"
+        )
+    return page.encode("utf-8")
+
+
+_POLICY = re.compile(
+    r"<meta\s[^>]*http-equiv=\"Content-Security-Policy\"[^>]*content=\"[^\"]*"
+    r"script-src 'self'[^\"]*\"[^>]*>(?:(?!<script).)*<script",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 def publish(

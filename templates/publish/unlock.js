@@ -186,12 +186,17 @@
     var m = /^p\/([0-9a-f]{24})\.[^\/?#]*$/.exec(url.slice(base.length).split(/[?#]/)[0]);
     return m && isFile(m[1]) ? m[1] : null;
   }
+  /* A URL resolved against the page's own address, or null where it cannot be parsed (an
+     entry's hostile link must not stop its page from showing). */
+  function absolute(raw, here) {
+    try { return new URL(raw, here); } catch (e) { return null; }
+  }
   /* Before the page is shown: its links to attachments lose their (missing) address... */
   function holdFiles(doc, here) {
     doc.querySelectorAll("[src], a[href]").forEach(function (el) {
       var attr = el.tagName === "A" ? "href" : "src", raw = el.getAttribute(attr);
       if (!raw || raw.charAt(0) === "#") return;
-      var u = new URL(raw, here), id = fileId(u.href);
+      var u = absolute(raw, here), id = u && fileId(u.href);
       if (!id) return;
       el.setAttribute("data-journal-file", id + "|" + attr + "|" + u.hash);
       el.removeAttribute(attr);
@@ -316,10 +321,13 @@
     doc.querySelectorAll("a[href]").forEach(function (a) {
       var raw = a.getAttribute("href");
       if (raw.charAt(0) === "#") return;  /* in-page: handled on click */
-      a.setAttribute("href", route(raw, here) || new URL(raw, here).href);
+      var to = route(raw, here) || absolute(raw, here);
+      if (to) a.setAttribute("href", to.href || to); else a.removeAttribute("href");
     });
     doc.querySelectorAll("[src]").forEach(function (el) {
-      if (el.tagName !== "SCRIPT") el.setAttribute("src", new URL(el.getAttribute("src"), here).href);
+      if (el.tagName === "SCRIPT") return;
+      var u = absolute(el.getAttribute("src"), here);
+      if (u) el.setAttribute("src", u.href); else el.removeAttribute("src");
     });
     document.title = doc.title;
     document.body.className = doc.body.className;
