@@ -18,6 +18,7 @@ from journal.pages.entries import entry_pages
 from journal.pages.evidence import evidence_pages
 from journal.pages.feed import feed_pages
 from journal.pages.home import home_page, not_found_page
+from journal.pages.lessons import lessons_pages
 from journal.pages.model import Site, SiteOptions, site_model
 from journal.pages.page import Page
 from journal.pages.search import search_pages
@@ -33,6 +34,7 @@ def make_pages(site: Site, template_dirs: list[Path], static: bool = True) -> li
         *month_pages(site),
         archive_index(site),
         *evidence_pages(site),
+        *lessons_pages(site),
         home_page(site),
         not_found_page(),
         *search_pages(site),

@@ -1,4 +1,4 @@
-"""The evidence pages (streaks, failure log) and the charts the other pages show."""
+"""The streaks page and the charts the other pages show."""
 
 from __future__ import annotations
 
@@ -125,7 +125,6 @@ def domain_charts(f: Figures, today: date, fmt: charts.Fmt = charts._iso) -> dic
 def evidence_pages(site: Site) -> list[Page]:
     ev, today = site.evidence, site.today
     fmt = date_format(site.journal.config)
-    mix = ev.overall.attribution
     recency = {}
     for f in (ev.overall, *ev.domains.values()):
         mastery = [e.date for e in f.entries if e.is_mastery_win]
@@ -149,29 +148,4 @@ def evidence_pages(site: Site) -> list[Page]:
             },
         },
     )
-    sections = [
-        (f, [e for e in reversed(f.entries) if e.kind == "setback"])
-        for f in ev.domains.values()
-        if f.setbacks
-    ]
-    shown = {e.id for _, setbacks in sections for e in setbacks}
-    lessons = Page(
-        "lessons.html",
-        "lessons.html",
-        {
-            "overall": ev.overall,
-            "mix_chart": charts.bar_chart(
-                [
-                    ("Controllable", mix["controllable"]),
-                    ("External", mix["external"]),
-                    ("Ability", mix["ability"]),
-                    ("Unrecorded", mix["unrecorded"]),
-                ],
-                id_prefix="mix",
-                label="Setbacks by attribution",
-            ),
-            "sections": sections,
-            "applied_by": {k: v for k, v in ev.applied_by.items() if k in shown},
-        },
-    )
-    return [streaks, lessons]
+    return [streaks]
