@@ -121,11 +121,12 @@ class Memo:
         """Make the folder (with its .gitignore) before a build writes objects into it."""
         if self.folder is None:
             return
-        objects = self.folder / "objects"
-        in_the_way = objects.is_symlink() or (objects.exists() and not objects.is_dir())
-        if self.folder.is_dir() and in_the_way:
-            _remove(objects)  # a file or link where the memo keeps its objects: ours
-        objects.mkdir(parents=True, exist_ok=True)
+        for name in ("objects", "templates"):  # the folders the memo writes into
+            folder = self.folder / name
+            in_the_way = folder.is_symlink() or (folder.exists() and not folder.is_dir())
+            if self.folder.is_dir() and in_the_way:
+                _remove(folder)  # a file or link where the memo keeps a folder: ours
+        (self.folder / "objects").mkdir(parents=True, exist_ok=True)
         ignore = self.folder / ".gitignore"
         if not ignore.is_file():
             ignore.write_text("# made by journal build: nothing here belongs in git\n*\n")
@@ -272,11 +273,14 @@ def store_object(folder: Path, data: bytes) -> tuple[Path, Stored]:
         except FileNotFoundError:  # the shard's folder is not there yet
             path.parent.mkdir(exist_ok=True)
             continue
+        except NotADirectoryError:  # a file where the shard's folder belongs: the memo's own
+            _remove(path.parent)
+            continue
         except FileExistsError:
             found = _intact(path, data)
             if found is not None:
                 return path, Stored(name, *found)
-            os.unlink(path)  # never write through a link into a published site
+            _remove(path)  # never write through a link into a published site
             continue
         try:
             view = memoryview(data)

@@ -297,7 +297,10 @@ def host_name(header: str | None) -> str | None:
     header = header.strip().lower()
     if header.startswith("["):
         end = header.find("]")
-        return header[: end + 1] if end > 0 else None
+        rest = header[end + 1 :] if end > 0 else ""
+        if end <= 0 or (rest and not (rest[0] == ":" and rest[1:].isdigit())):
+            return None  # only `:port` may follow the address: `[::1].evil.test` is no host
+        return header[: end + 1]
     name, _, port = header.partition(":")
     if port and not port.isdigit():
         return None

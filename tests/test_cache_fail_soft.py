@@ -118,3 +118,31 @@ def test_a_failed_save_says_the_site_was_built_and_the_next_build_repairs(tmp_pa
     third = run(root)
     assert third.returncode == 0 and "Gamma run" in page(root)
     assert "nothing changed" in (third.stdout + third.stderr).lower()
+
+
+@pytest.mark.parametrize("where", ["templates", "objects/shard"])
+def test_a_file_where_a_cache_folder_belongs_is_repaired(tmp_path, where):
+    root = small_journal(tmp_path)
+    assert run(root).returncode == 0
+    if where == "objects/shard":
+        shard = sorted((root / CACHE / "objects").iterdir())[0]
+    else:
+        shard = root / CACHE / where
+    shutil.rmtree(shard)
+    shard.write_text("junk")
+    retitle(root, "Gamma run")
+    for _ in range(2):  # and it stays repaired
+        done = run(root)
+        assert done.returncode == 0, done.stderr
+        assert "Traceback" not in done.stderr
+        assert "Gamma run" in page(root)
+    shutil.rmtree(root / CACHE)
+    cold = run(root, "--out", "cold")
+    assert cold.returncode == 0
+    assert snapshot(root / "site") == snapshot(root / "cold")
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }

@@ -66,6 +66,9 @@ def test_host_names_are_parsed_strictly():
     assert host_name("Localhost:8000") == "localhost"
     assert host_name("[::1]:8000") == "[::1]"
     assert host_name("127.0.0.1:x") is None and host_name("") is None and host_name("[::1") is None
+    # only `:port` may follow a bracketed address
+    assert host_name("[::1]evil.test") is None and host_name("[::1].evil.test:80") is None
+    assert host_name("[::1]:") is None and host_name("[::1]:80x") is None
 
 
 def exchange(

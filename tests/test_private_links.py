@@ -124,3 +124,36 @@ def test_a_nul_in_a_link_is_kept_as_a_link(tmp_path):
     assert "Traceback" not in run.stderr
     page = (root / "site" / "entries" / "2026-03-05-a.html").read_text()
     assert 'href="photo%00.png"' in page
+
+
+@pytest.mark.parametrize(
+    "name, says",
+    [
+        ("hard.txt", "is an entry's Markdown file under another name (a hard link; refused)"),
+        ("2026-03-03-priv.md~", "is a copy of an entry's Markdown file (refused)"),
+        ("2026-03-03-priv.md.bak", "is a copy of an entry's Markdown file (refused)"),
+        ("#2026-03-03-priv.md#", "is a copy of an entry's Markdown file (refused)"),
+    ],
+)
+def test_a_hard_link_or_a_backup_of_an_entry_is_refused(tmp_path, name, says):
+    root = write_journal(tmp_path / "j", {"2026-03-03-priv.md": PRIVATE})
+    private = root / "entries" / "2026-03-03-priv.md"
+    if name == "hard.txt":
+        os.link(private, root / "entries" / name)
+    else:
+        (root / "entries" / name).write_bytes(private.read_bytes())
+    link = name.replace("#", "%23")
+    (root / "entries" / "2026-03-05-pub.md").write_text(
+        entry("2026-03-05", title="Public", body=f"[that day]({link})")
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "journal", "publish", "--public", "--today", "2026-11-22"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    # the body is on line 8: ---, date, kind, domain, title, ---, a blank line, the body
+    assert f"entries/2026-03-05-pub.md:8: `entries/{name}` {says}" in run.stderr
+    assert not (root / "public").exists()

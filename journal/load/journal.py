@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import stat
 import threading
 from collections.abc import Iterable, Mapping
@@ -110,7 +111,11 @@ def load_journal(root: Path, memo=None, sources: Sources | None = None) -> Journ
     failed = {p.path for p in entry_problems if p.severity == "error"}
     unparsed = {f.rsplit("/", 1)[-1][:-3] for f in failed}
     problems += cross_check(entries, unparsed, failed_follows)
-    files, found = check_attachments(root, ((e.path, e.id, bodies[e.id]) for e in entries))
+    files, found = check_attachments(
+        root,
+        ((e.path, e.id, bodies[e.id]) for e in entries),
+        [relpath for relpath, _ in sources.entries],
+    )
     problems += found
     if any(p.severity == "error" for p in problems):
         raise ProblemsError(problems)
@@ -123,7 +128,7 @@ ATTACHMENT_HINT = "a file next to the entry or in a folder beside it, inside ent
 
 
 def check_attachments(
-    root: Path, bodies: Iterable[tuple[str, str, object]]
+    root: Path, bodies: Iterable[tuple[str, str, object]], entry_paths: Iterable[str] = ()
 ) -> tuple[dict[str, tuple[str, ...]], list[Problem]]:
     """Every referenced file must be a regular file inside entries/ (links followed), at
     most 64 MB: (entry id -> its files, problems as path:line). Checked on every build:
@@ -132,12 +137,16 @@ def check_attachments(
     files: dict[str, tuple[str, ...]] = {}
     problems: list[Problem] = []
     seen: dict[str, str | None] = {}  # target -> what is wrong with it, or None
+    bodies = list(bodies)
+    entry_files: set[tuple[int, int]] | None = None  # (device, inode) of every entry file
     for relpath, entry_id, body in bodies:
         refs = getattr(body, "attachments", ())
         ok: list[str] = []
         for target, line in refs:
+            if entry_files is None:  # only when something is attached: one stat an entry
+                entry_files = _inodes(root, [*entry_paths, *(path for path, _, _ in bodies)])
             if target not in seen:
-                seen[target] = _attachment_problem(root, top, target)
+                seen[target] = _attachment_problem(root, top, target, entry_files)
             wrong = seen[target]
             if wrong is None:
                 if target not in ok:
@@ -149,7 +158,25 @@ def check_attachments(
     return files, problems
 
 
-def _attachment_problem(root: Path, top: str, target: str) -> str | None:
+# An editor's backup or swap copy of an entry (`a.md~`, `a.md.bak`, `#a.md#`): never copied,
+# so a private entry cannot leave as its own backup.
+_ENTRY_COPY = re.compile(r"\.md(?:~|\.bak|\.orig|\.old|\.swp|\.swo|\.tmp|#)$", re.IGNORECASE)
+
+
+def _inodes(root: Path, relpaths: Iterable[str]) -> set[tuple[int, int]]:
+    found = set()
+    for relpath in relpaths:
+        try:
+            st = os.stat(root / relpath)
+        except (OSError, ValueError):
+            continue
+        found.add((st.st_dev, st.st_ino))
+    return found
+
+
+def _attachment_problem(
+    root: Path, top: str, target: str, entry_files: set[tuple[int, int]]
+) -> str | None:
     if not target.startswith("entries/"):
         return f"`{target}` is outside entries/, so it is never copied (refused)"
     real = os.path.realpath(root / target)
@@ -157,10 +184,14 @@ def _attachment_problem(root: Path, top: str, target: str) -> str | None:
         return f"`{target}` leads outside entries/ through a link (refused)"
     if is_page_link(real):
         return f"`{target}` leads to an entry's Markdown file through a link (refused)"
+    if _ENTRY_COPY.search(real):
+        return f"`{target}` is a copy of an entry's Markdown file (refused)"
     try:
         st = os.stat(real)
     except OSError:
         return f"`{target}` is missing"
+    if (st.st_dev, st.st_ino) in entry_files:
+        return f"`{target}` is an entry's Markdown file under another name (a hard link; refused)"
     if not stat.S_ISREG(st.st_mode):
         return f"`{target}` is not a regular file"
     if st.st_size > MAX_ATTACHMENT_BYTES:
