@@ -830,8 +830,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         from journal.atomic import WRITE_ERRNOS, reason
 
-        if exc.errno not in WRITE_ERRNOS:
-            raise
+        if exc.errno not in WRITE_ERRNOS:  # any other system error: one line, never a traceback
+            where = f" {exc.filename}:" if exc.filename else ""
+            print(f"journal:{where} {exc.strerror or exc}", file=sys.stderr)
+            return 1
         if exc.filename is None and _raised_here(exc):  # this module writes only stdout
             print(f"journal: standard output: cannot be written ({reason(exc)})", file=sys.stderr)
             return _stdout_gone()
