@@ -261,7 +261,11 @@ def test_remember_on_a_sub_path_warns_and_stores_the_key(tmp_path, browser, http
     assert "Zebracorn again" in other.inner_text("main")
     other.click("#journal-lock")
     other.wait_for_selector("#journal-passphrase")
-    assert other.evaluate(STORAGE)["databases"] == []  # Lock forgets it everywhere
+    # Lock forgets it everywhere (deleting a database completes after the form is back)
+    other.wait_for_function(
+        "async () => (await indexedDB.databases()).length === 0", polling=100, timeout=10000
+    )
+    assert other.evaluate(STORAGE)["databases"] == []
     context.close()
 
 
