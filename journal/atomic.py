@@ -203,13 +203,53 @@ def replace_atomically(path: Path, data: bytes) -> None:
 
 
 def create_exclusively(path: Path, data: bytes, mode: int = 0o644) -> None:
-    """A new file holding `data`. FileExistsError when the name is taken (a dangling symlink
-    too: nothing is ever written through a link here); WriteError when it cannot be written,
-    with nothing left behind."""
+    """A new file holding `data`, whole from the first instant anyone can see it: written
+    under a hidden temporary name beside it (names starting with `.` are never entries),
+    then linked to its name, which fails when the name is taken (a dangling symlink too:
+    nothing is ever written through a link here). WriteError when it cannot be written,
+    with nothing left behind. Where hard links are not allowed, O_EXCL on the name itself."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.new")
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
     try:
-        fd = os.open(path, flags, mode)
-    except FileExistsError:
+        fd = os.open(tmp, flags, mode)
+    except OSError as exc:
+        raise WriteError(path, reason(exc), "nothing was written") from None
+    try:
+        try:
+            _write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        try:
+            os.link(tmp, path, follow_symlinks=False)
+        except FileExistsError:
+            raise
+        except OSError as exc:
+            if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK):
+                raise
+            _create_in_place(path, data, mode)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError) and not isinstance(exc, FileExistsError):
+            raise WriteError(path, reason(exc), "nothing was written") from None
+        raise
+    os.unlink(tmp)
+    _sync_folder(path.parent)
+
+
+def _create_in_place(path: Path, data: bytes, mode: int) -> None:
+    """O_EXCL on the name itself, for file systems without hard links."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), mode)
+    try:
+        try:
+            _write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
         raise
     except OSError as exc:
         raise WriteError(path, reason(exc), "nothing was written") from None

@@ -78,9 +78,6 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from journal.commands.scaffold import new_entry
-    from journal.commands.writing import edit_until_valid, editor_command
-
     root = _root(args)
     tags = [t.strip() for t in (args.tags or "").split(",") if t.strip()]
     body = args.message
@@ -88,28 +85,38 @@ def cmd_new(args: argparse.Namespace) -> int:
         body = sys.stdin.read()
     fields = {key: getattr(args, key) for key in FIELD_OPTIONS}
     fields.update(private=args.private, draft=args.draft)
-    edit = body is None and not args.no_edit
-    path = new_entry(
-        root,
-        args.kind,
-        args.title,
-        args.domain,
-        args.date or date.today(),
-        tags,
-        fields,
-        body,
-        before_writing=editor_command if edit else lambda: None,  # no editor: nothing written
-    )
-    if edit:
-        return edit_until_valid(root, path)
+    when = args.date or date.today()
+    return _write_new(root, args, args.kind, tags, fields, body, when)
+
+
+def _write_new(
+    root: Path,
+    args: argparse.Namespace,
+    kind: str,
+    tags: list[str],
+    fields: dict,
+    body: str | None,
+    when: date,
+) -> int:
+    """`new` and `plan`: checked first; with the editor, written outside entries/ and moved
+    in once something was written (commands/writing.py); else written at once."""
+    from journal.commands.scaffold import create_exclusive, planned_entry
+    from journal.commands.writing import editor_command, near_domain_warning, write_with_editor
+
+    path, text = planned_entry(root, kind, args.title, args.domain, when, tags, fields, body)
+    warning = near_domain_warning(root, args.domain)
+    if warning:
+        print(warning, file=sys.stderr)
+    if body is None and not args.no_edit:
+        editor_command()  # no editor: refused before anything is written
+        return write_with_editor(root, path, text)
+    create_exclusive(path, text)
     print(path)
     return 0
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
     from journal.commands.plans import planned_now
-    from journal.commands.scaffold import new_entry
-    from journal.commands.writing import edit_until_valid, editor_command
 
     root = _root(args)
     tags = [t.strip() for t in (args.tags or "").split(",") if t.strip()]
@@ -123,22 +130,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
         "private": args.private,
         "draft": args.draft,
     }
-    edit = body is None and not args.no_edit
-    path = new_entry(
-        root,
-        "plan",
-        args.title,
-        args.domain,
-        args.date or date.today(),
-        tags,
-        fields,
-        body,
-        before_writing=editor_command if edit else lambda: None,
-    )
-    if edit:
-        return edit_until_valid(root, path)
-    print(path)
-    return 0
+    return _write_new(root, args, "plan", tags, fields, body, args.date or date.today())
 
 
 def cmd_done(args: argparse.Namespace) -> int:
@@ -176,32 +168,43 @@ def cmd_done(args: argparse.Namespace) -> int:
 
 
 def cmd_edit(args: argparse.Namespace) -> int:
-    from journal.commands.writing import edit_until_valid, every_entry, find_entry
+    from journal.commands.writing import edit_until_valid, find_file
 
     root = _root(args)
-    entry = find_entry(every_entry(root), " ".join(args.what))
-    return edit_until_valid(root, root / entry.path)
+    return edit_until_valid(root, find_file(root, " ".join(args.what)))  # broken ones too
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from journal.commands.writing import every_entry, list_lines
+    from journal.commands.writing import broken_lines, list_lines, load_what_parses
 
-    journal = every_entry(_root(args))
+    journal, broken = load_what_parses(_root(args))
     lines = list_lines(journal, domain=args.domain, kind=args.kind, since=args.since, limit=args.n)
     for line in lines:
         print(line)
+    for line in broken_lines(broken):  # listed by what parses; the others flagged
+        print(line, file=sys.stderr)
     return 0
 
 
 def cmd_domains(args: argparse.Namespace) -> int:
-    from journal.commands.writing import apply_rename, domains_lines, every_entry, plan_rename
+    from journal.commands.writing import (
+        apply_rename,
+        broken_lines,
+        domains_lines,
+        every_entry,
+        load_what_parses,
+        plan_rename,
+    )
 
     root = _root(args)
-    journal = every_entry(root)
     if args.action is None:
+        journal, broken = load_what_parses(root)
         for line in domains_lines(journal):
             print(line)
+        for line in broken_lines(broken):
+            print(line, file=sys.stderr)
         return 0
+    journal = every_entry(root)  # a rename changes every file of a domain, or none
     if args.action != "rename" or len(args.names) != 2:
         raise JournalError("usage: journal domains rename OLD NEW [--apply]")
     old, new = args.names

@@ -83,14 +83,17 @@ def test_new_opens_the_editor_and_checks_what_was_written(journal_dir):
     )  # fmt: skip
     path = journal_dir / "entries" / "2026-11-02-spoke-up.md"
     assert done.returncode == 0, done.stderr
-    assert calls == [[str(path)]]  # the editor got the new file, once
+    # the editor got the new entry, once, as a file of the same name outside entries/
+    assert len(calls) == 1 and Path(calls[0][0]).name == path.name
+    assert not Path(calls[0][0]).resolve().is_relative_to(journal_dir.resolve())
     text = path.read_text()
     assert "confidence: 3\n" in text and text.endswith("I said it anyway.\n")
     assert done.stdout.strip() == str(path)
 
 
 def test_a_bad_entry_is_shown_and_reopened_until_fixed(journal_dir):
-    steps = [["kind: setback", "kind: setbak"], ["kind: setbak", "kind: setback"]]
+    # fixed by quoting it: a text other than the template (an untouched one is discarded)
+    steps = [["kind: setback", "kind: setbak"], ["kind: setbak", "kind: 'setback'"]]
     done, calls = run(
         journal_dir, "new", "setback", "Lost the thread", "--domain", "public-speaking",
         "--date", "2026-11-03", editor_steps=steps, stdin="y\n",
@@ -265,7 +268,7 @@ def test_bare_journal_prints_help_and_no_editor_is_a_clear_error(journal_dir):
     assert done.returncode == 0 and "COMMAND" in done.stdout and "domains" in done.stdout
     done, _ = run(journal_dir, "new", "win", "X", "--domain", "running")
     assert done.returncode == 1
-    assert "no editor: set $VISUAL or $EDITOR" in done.stderr
+    assert "no editor found: set $VISUAL or $EDITOR" in done.stderr
     assert not list((journal_dir / "entries").glob("*-x.md"))  # nothing written
 
 

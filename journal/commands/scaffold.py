@@ -118,6 +118,24 @@ def new_entry(
 ) -> Path:
     """Write a new entry, checked first (a `follows` against the journal too): nothing is
     written when `check` would report an error in it, or when `before_writing` raises."""
+    path, text = planned_entry(root, kind, title, domain, when, tags, fields, body)
+    before_writing()
+    create_exclusive(path, text)
+    return path
+
+
+def planned_entry(
+    root: Path,
+    kind: str,
+    title: str,
+    domain: str,
+    when: date,
+    tags: list[str],
+    fields: dict | None = None,
+    body: str | None = None,
+) -> tuple[Path, str]:
+    """(where a new entry goes, its text), checked as `new_entry` checks it; nothing is
+    written (the editor path writes the text elsewhere first, see commands/writing.py)."""
     slug = short_slug(title)
     entry_id = f"{when.isoformat()}-{slug}"
     rel = f"{ENTRIES_DIR}/{entry_id}.md"
@@ -125,11 +143,9 @@ def new_entry(
     parsed = parse_entry(rel, text.encode("utf-8"))  # what `check` would say of it
     errors = [p for p in parsed.problems if p.severity == "error"]
     if not errors and parsed.entry is not None and parsed.entry.follows:
-        from journal.commands.writing import _other_entries
-        from journal.load.entry import cross_check
+        from journal.commands.writing import follows_problems
 
-        others = _other_entries(root, rel)
-        errors = [p for p in cross_check([*others, parsed.entry]) if p.path == rel]
+        errors = [p for p in follows_problems(root, rel, parsed.entry) if p.severity == "error"]
     if errors:
         raise ProblemsError(errors, "nothing was written")
     taken = {p.stem: p for p in entry_files(root)} if (root / ENTRIES_DIR).is_dir() else {}
@@ -138,10 +154,7 @@ def new_entry(
             f"an entry with the id {entry_id} already exists ({taken[entry_id]}); "
             "nothing was written. Choose another title or --date."
         )
-    path = root / ENTRIES_DIR / f"{entry_id}.md"
-    before_writing()
-    create_exclusive(path, text)
-    return path
+    return root / ENTRIES_DIR / f"{entry_id}.md", text
 
 
 CONFIG_TEMPLATE = """title = "My evidence journal"

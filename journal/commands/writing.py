@@ -14,15 +14,17 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from journal.atomic import blocked, replace_all
+from journal.atomic import blocked, create_exclusively, replace_all
 from journal.errors import JournalError, Problem, ProblemsError, report
 from journal.load.entry import Entry, cross_check, parse_entry
 from journal.load.journal import Journal, load_journal
@@ -34,16 +36,23 @@ Ask = Callable[[str], str]
 # --- the editor ---------------------------------------------------------------------------------
 
 
+FALLBACK_EDITORS = ("editor", "vi", "nano")  # as git: the system's choice, then the usual two
+
+
 def editor_command() -> list[str]:
-    """$VISUAL, then $EDITOR, as git does; `vi` when neither is set and a person is typing."""
+    """$VISUAL, then $EDITOR, as git does; when neither is set and a person is typing, the
+    system's `editor` (Debian's alternatives), then `vi`, then `nano`, the first found."""
     for name in ("VISUAL", "EDITOR"):
         value = os.environ.get(name, "").strip()
         if value:
             return shlex.split(value)
     if sys.stdin.isatty():
-        return ["vi"]
+        for name in FALLBACK_EDITORS:
+            if shutil.which(name):
+                return [name]
     raise JournalError(
-        "no editor: set $VISUAL or $EDITOR, or write without one (-m TEXT, or --no-edit)"
+        "no editor found: set $VISUAL or $EDITOR (for example `export EDITOR=nano` in your "
+        "shell's profile), or write without one (-m TEXT, or --no-edit)"
     )
 
 
@@ -58,6 +67,11 @@ def check_entry(root: Path, path: Path) -> list[Problem]:
         data = path.read_bytes()
     except OSError as exc:
         return [Problem(rel, 1, f"cannot be read: {exc.strerror}", "a readable file")]
+    return check_bytes(root, rel, data)
+
+
+def check_bytes(root: Path, rel: str, data: bytes) -> list[Problem]:
+    """What `journal check` would say of `data` saved at `rel` in the journal at `root`."""
     parsed = parse_entry(rel, data)
     problems = list(parsed.problems)
     if parsed.entry is not None:
@@ -67,11 +81,64 @@ def check_entry(root: Path, path: Path) -> list[Problem]:
 
 
 def _other_entries(root: Path, rel: str) -> list[Entry]:
-    try:
-        journal = load_journal(root)
-    except ProblemsError:
-        return []  # other files' own errors are `journal check`'s to report
+    journal, _broken = load_what_parses(root)  # others' own errors are `check`'s to report
     return [e for e in journal.entries if e.path != rel]
+
+
+def load_what_parses(root: Path) -> tuple[Journal, list[Problem]]:
+    """Every entry that parses, and the first error of each file that does not: the tools
+    that find and list entries (`edit`, `list`, `domains`, `new --follows`) keep working on
+    a journal with a broken file, and say which one."""
+    try:
+        return load_journal(root), []
+    except ProblemsError:
+        pass
+    from journal.config import load_config
+    from journal.load.files import read_sources
+
+    config, _ = load_config(root)
+    sources = read_sources(root)
+    entries: list[Entry] = []
+    bodies = {}
+    broken: dict[str, Problem] = {}
+    for relpath, data in sources.entries:
+        parsed = parse_entry(relpath, data)
+        errors = [p for p in parsed.problems if p.severity == "error"]
+        if errors or parsed.entry is None or parsed.body is None:
+            broken[relpath] = errors[0] if errors else Problem(relpath, 1, "cannot be read", None)
+        else:
+            entries.append(parsed.entry)
+            bodies[parsed.entry.id] = parsed.body
+    for problem in sources.problems:
+        if problem.severity == "error" and problem.path.endswith(".md"):
+            broken.setdefault(problem.path, problem)
+    warnings = tuple(p for p in cross_check(entries) if p.severity == "warning")
+    entries.sort(key=lambda e: e.sort_key)
+    journal = Journal(root, config, tuple(entries), bodies, warnings)
+    return journal, sorted(broken.values())
+
+
+def follows_problems(root: Path, rel: str, entry: Entry) -> list[Problem]:
+    """What `check` would say of a new entry's `follows`, and, where it names an entry that
+    does not parse, that entry's first error and where it is."""
+    journal, broken = load_what_parses(root)
+    others = [e for e in journal.entries if e.path != rel]
+    for problem in broken:
+        if Path(problem.path).stem == entry.follows:
+            return [
+                Problem(
+                    rel,
+                    entry.lines.get("follows", 1),
+                    f"follows `{entry.follows}`, which has errors: {problem}",
+                    f"that entry fixed first: journal edit {entry.follows}",
+                )
+            ]
+    return [p for p in cross_check([*others, entry]) if p.path == rel]
+
+
+def broken_lines(broken: list[Problem]) -> list[str]:
+    """One line each: the file's first error and the command that opens it."""
+    return [f"{p} [has errors: `journal edit {Path(p.path).stem}` opens it]" for p in broken]
 
 
 def edit_until_valid(root: Path, path: Path, ask: Ask = input) -> int:
@@ -97,6 +164,115 @@ def edit_until_valid(root: Path, path: Path, ask: Ask = input) -> int:
         if answer.strip().lower() in ("n", "no"):
             print(f"{path} is kept as it is; `journal check` lists what to fix.", file=sys.stderr)
             return 1
+
+
+def _run_editor(command: list[str], path: Path) -> None:
+    try:
+        subprocess.run([*command, str(path)], check=False)
+    except OSError as exc:
+        raise JournalError(f"cannot start the editor {command[0]!r}: {exc.strerror}") from None
+
+
+def _untouched(data: bytes, template: str) -> bool:
+    """Nothing written: the file is empty, or the template as it was (line ends and trailing
+    spaces aside)."""
+
+    def lines(text: str) -> list[str]:
+        return [line.rstrip() for line in text.strip().splitlines()]
+
+    text = data.decode("utf-8", "replace")
+    return not text.strip() or lines(text) == lines(template)
+
+
+def write_with_editor(root: Path, path: Path, template: str, ask: Ask = input) -> int:
+    """`journal new` and `plan` with an editor: the template goes into a temporary file
+    outside entries/, so neither a preview nor a build ever sees a half-written entry; it
+    moves to `path` (atomically, never over a file) only once the editor saved something.
+    An untouched template is discarded with one line, as git and jrnl do."""
+    command = editor_command()
+    rel = path.relative_to(root).as_posix()
+    folder = Path(tempfile.mkdtemp(prefix="journal-new-"))
+    draft = folder / path.name
+    draft.write_text(template, encoding="utf-8")
+    keep = False
+    try:
+        while True:
+            _run_editor(command, draft)
+            data = draft.read_bytes()
+            if _untouched(data, template):
+                print("nothing saved: the entry was left empty", file=sys.stderr)
+                return 1
+            problems = check_bytes(root, rel, data)
+            if problems:
+                print(report(problems), file=sys.stderr)
+            if not any(p.severity == "error" for p in problems):
+                break
+            try:
+                answer = ask("Open it again to fix this? [Y/n] ")
+            except EOFError:
+                answer = "n"
+            if answer.strip().lower() in ("n", "no"):
+                print(
+                    f"{path} is kept as it is; `journal check` lists what to fix.", file=sys.stderr
+                )
+                break
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            create_exclusively(path, data)
+        except (OSError, JournalError) as exc:
+            keep = True
+            why = "it already exists" if isinstance(exc, FileExistsError) else str(exc)
+            raise JournalError(
+                f"{path}: not written ({why}); your text is kept in {draft}"
+            ) from None
+        print(path)
+        return 1 if any(p.severity == "error" for p in problems) else 0
+    finally:
+        if not keep:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+_FRONT_DOMAIN = re.compile(rb"^domain[ \t]*:[ \t]*(.+?)[ \t]*(?:#.*)?$", re.MULTILINE)
+
+
+def domain_counts(root: Path) -> Counter:
+    """Domain slug -> entries naming it, read from each file's `domain:` line alone, so
+    broken entries count too and a large journal answers in a moment."""
+    from journal.load.files import entry_files
+
+    counts: Counter = Counter()
+    if not (root / "entries").is_dir():
+        return counts
+    for path in entry_files(root):
+        try:
+            with open(path, "rb") as fh:
+                head = fh.read(16384)
+        except OSError:
+            continue
+        found = _FRONT_DOMAIN.search(head)
+        if found:
+            value = found.group(1).decode("utf-8", "replace").strip().strip("'\"")
+            if slugify(value):
+                counts[slugify(value)] += 1
+    return counts
+
+
+def near_domain_warning(root: Path, domain: str, counts: Counter | None = None) -> str | None:
+    """A warning when `domain` is new and a letter or two from one the journal has."""
+    from journal.load.entry import close_domains
+
+    slug = slugify(domain)
+    counts = domain_counts(root) if counts is None else counts
+    if not slug or slug in counts:
+        return None
+    near = [(n, other) for other, n in counts.items() if close_domains(slug, other)]
+    if not near:
+        return None
+    many, other = max(near)
+    return (
+        f"domain `{domain}` is new, and close to `{other}` ({many} "
+        f"entr{'y' if many == 1 else 'ies'}): a typo? (did you mean --domain {other}?) [warning]"
+    )
 
 
 # --- finding entries ----------------------------------------------------------------------------
@@ -132,6 +308,36 @@ def list_lines(
 def entry_line(e: Entry, names: dict[str, str]) -> str:
     marks = "".join(f" [{m}]" for m in ("draft", "private") if getattr(e, m))
     return f"{e.date.isoformat()}  {e.kind:<7}  {names[e.domain]}  {e.title}{marks}  {e.id}"
+
+
+def find_file(root: Path, what: str) -> Path:
+    """The file `edit` opens: an entry found by path, by id or by `last` among every entry
+    file, broken or not (a broken one's date is its file name's YYYY-MM-DD), else by
+    title words among those that parse."""
+    journal, broken = load_what_parses(root)
+    top = (root / "entries").resolve()
+    for path in (Path(what), root / what, root / "entries" / what):
+        if path.suffix == ".md" and path.is_file():
+            if not path.resolve().is_relative_to(top):
+                raise JournalError(
+                    f"{what} is not an entry of this journal (expected a file under {top})"
+                )
+            return path
+    by_id = {Path(p.path).stem: root / p.path for p in broken}
+    if what in by_id:
+        return by_id[what]
+    if what == "last" and broken:
+        newest = max(broken, key=lambda p: (_name_date(p.path), p.path))
+        if not journal.entries or _name_date(newest.path) >= journal.entries[-1].date:
+            return root / newest.path
+    return root / find_entry(journal, what).path
+
+
+def _name_date(path: str) -> date:
+    try:
+        return date.fromisoformat(Path(path).name[:10])
+    except ValueError:
+        return date.min
 
 
 def find_entry(journal: Journal, what: str) -> Entry:

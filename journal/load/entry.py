@@ -839,11 +839,7 @@ def _near_domains(entries: Iterable[Entry]) -> list[Problem]:
     problems = []
     for small, few in counts.items():
         near = [
-            (many, big)
-            for big, many in counts.items()
-            if many > few
-            and _edits(small, big) <= (2 if min(len(small), len(big)) >= 9 else 1)
-            and min(len(small), len(big)) >= 5
+            (many, big) for big, many in counts.items() if many > few and close_domains(small, big)
         ]
         if near:
             many, big = max(near)
@@ -859,6 +855,11 @@ def _near_domains(entries: Iterable[Entry]) -> list[Problem]:
                 )
             )
     return problems
+
+
+def close_domains(a: str, b: str) -> bool:
+    """Two domain slugs one letter apart (two for long names): most likely one is a typo."""
+    return min(len(a), len(b)) >= 5 and _edits(a, b) <= (2 if min(len(a), len(b)) >= 9 else 1)
 
 
 def _edits(a: str, b: str, most: int = 2) -> int:
