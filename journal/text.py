@@ -26,3 +26,16 @@ def title_from_id(entry_id: str) -> str:
 
 def plural(count: int, word: str, many: str | None = None) -> str:
     return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
+def reads_as_slug(label: str) -> bool:
+    """`public-speaking`, `running`: a name written as a slug (no capital, no space), which
+    a person would not write as the name they read."""
+    return label == label.lower() and not any(ch.isspace() for ch in label)
+
+
+def humanise(label: str) -> str:
+    """`public-speaking` -> `Public speaking`: hyphens and underscores become spaces, and the
+    first letter a capital."""
+    text = " ".join(re.sub(r"[-_]+", " ", label).split())
+    return text[:1].upper() + text[1:] if text else label

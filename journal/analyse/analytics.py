@@ -7,15 +7,17 @@ both call `analyse()`, so they always show the same figures.
 from __future__ import annotations
 
 import bisect
+import math
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from journal.config import Config, PeriodConfig
 from journal.load.entry import Entry
+from journal.text import humanise, reads_as_slug
 
 BINS = ((1, 3), (4, 6), (7, 8), (9, 10))
 EXPECTS_SUCCESS = 6  # confidence >= 6 reads as "expected to manage it"
@@ -159,6 +161,111 @@ def strength_series(
 
 def strength(series: Sequence[tuple[date, float]]) -> int:
     return round(100 * series[-1][1]) if series else 0
+
+
+def best_strength(series: Sequence[tuple[date, float]]) -> tuple[int, date | None]:
+    """The highest strength (0-100) ever reached and its period, the latest on a tie."""
+    best, when = 0, None
+    for period, s in series:
+        value = round(100 * s)
+        if value >= best and value > 0:
+            best, when = value, period
+    return best, when
+
+
+# What the strength figure says, in words that never read as nothing (DOMAIN.md: evidence
+# never expires). "now" while one of the latest H periods of the series (H = the half-life,
+# rounded up; rest periods are not in the series) met the target; past that, the figure is
+# only the fading of older evidence, so it reads as resting since the last mastery win of
+# the last period that met the target. A figure under FLOOR is never written as a number,
+# now or best: a live one reads as its last mastery win ("recent"). "target not met":
+# mastery wins, but no period ever held `target` of them. "no mastery win": none at all.
+NOW, RECENT, RESTING, UNMET, NONE = (
+    "now",
+    "recent",
+    "resting",
+    "target not met",
+    "no mastery win",
+)
+FLOOR = 10
+
+
+@dataclass(frozen=True)
+class Recency:
+    state: str = NONE
+    strength: int = 0  # round(100 · s) today, as defined
+    best: int = 0  # the highest it ever reached...
+    best_period: date | None = None  # ...and the period (the latest on a tie)
+    since: date | None = None  # resting: the last mastery win of the last period meeting target
+    last_mastery: date | None = None  # the latest mastery win, whatever its period held
+    window: int = 0  # H rounded up: how many periods back a met target still reads "now"
+
+    @property
+    def shows_best(self) -> bool:
+        return self.best >= FLOOR and self.best_period is not None
+
+    def words(self, cfg: PeriodConfig, fmt: Callable[[date], str] = date.isoformat) -> str:
+        """The figure in words, as the site writes it (without its markup)."""
+        if self.state == NOW:
+            text = f"{self.strength}/100 now"
+        elif self.state == RECENT:
+            text = f"last mastery win {fmt(self.last_mastery)}"
+        elif self.state == RESTING:
+            text = f"resting since {fmt(self.since)}"
+        elif self.state == UNMET:
+            text = f"target of {cfg.target} a {cfg.period} not yet met"
+        else:
+            return "no mastery win yet"
+        if self.shows_best:
+            text += f" · best {self.best}/100 ({period_name(self.best_period, cfg.period, fmt)})"
+        if self.state in (RESTING, UNMET) and self.last_mastery != self.since:
+            text += f" · last mastery win {fmt(self.last_mastery)}"
+        return text
+
+    def to_json(self, cfg: PeriodConfig) -> dict[str, Any]:
+        return {
+            "strength_state": self.state,
+            "strength_words": self.words(cfg),
+            "strength_best": self.best,
+            "strength_best_period": _iso(self.best_period),
+            "resting_since": _iso(self.since),
+            "last_mastery_win": _iso(self.last_mastery),
+        }
+
+
+def period_name(start: date, period: str, fmt: Callable[[date], str] = date.isoformat) -> str:
+    """`week of 16 Nov 2026`, `November 2026` or the day itself."""
+    if period == "month":
+        return start.strftime("%B %Y")
+    return f"week of {fmt(start)}" if period == "week" else fmt(start)
+
+
+def recency(
+    mastery_days: Sequence[date], series: Sequence[tuple[date, float]], cfg: PeriodConfig
+) -> Recency:
+    """What the strength figure says (see NOW above); `mastery_days` counted, in time order."""
+    if not mastery_days:
+        return Recency()
+    wins_in = Counter(period_start(d, cfg) for d in mastery_days)
+    met = [p for p, _ in series if wins_in[p] >= cfg.target]
+    best, best_period = best_strength(series)
+    window = max(1, math.ceil(cfg.half_life))
+    last_mastery = mastery_days[-1]
+    common = dict(
+        strength=strength(series),
+        best=best,
+        best_period=best_period,
+        last_mastery=last_mastery,
+        window=window,
+    )
+    if not met:
+        if cfg.target > 1:
+            return Recency(UNMET, **common)
+        return Recency(RESTING, since=last_mastery, **common)  # only in rest periods
+    if met[-1] in {p for p, _ in series[-window:]}:
+        return Recency(NOW if strength(series) >= FLOOR else RECENT, **common)
+    since = max(d for d in mastery_days if period_start(d, cfg) == met[-1])
+    return Recency(RESTING, since=since, **common)
 
 
 # --- rates and calibration --------------------------------------------------------------------
@@ -465,6 +572,7 @@ class Figures:
     sources: dict[str, int] = field(default_factory=dict)
     audit_recent: tuple[Entry, ...] = ()
     audit_hardest: tuple[Entry, ...] = ()
+    recency: Recency = Recency()  # the strength figure in words that never read as nothing
 
     def streaks_json(self) -> dict[str, Any]:
         return {
@@ -480,6 +588,7 @@ class Figures:
             "wins": self.wins,
             "setbacks": self.setbacks,
             "strength": self.strength,
+            **self.recency.to_json(self.cfg),
             "win_rate": _r(self.win_rate),
             "early_win_rate": _r(self.early_win_rate),
             "recent_win_rate": _r(self.recent_win_rate),
@@ -523,6 +632,7 @@ def figures(
         sources=dict(Counter(e.source for e in wins)),
         audit_recent=tuple(recent),
         audit_hardest=tuple(hardest),
+        recency=recency(mastery_days, series, cfg),
     )
 
 
@@ -570,6 +680,7 @@ class Evidence:
                 "wins": o.wins,
                 "setbacks": o.setbacks,
                 "strength": o.strength,
+                **o.recency.to_json(o.cfg),
                 **o.streaks_json(),
                 "calibration": o.calibration.to_json(),
             },
@@ -580,17 +691,21 @@ class Evidence:
 
 def domain_name(config: Config, slug: str, entries: Sequence[Entry]) -> str:
     """The configured name, else the spelling most entries use (on a tie, the latest's):
-    one stray spelling does not rename the domain."""
+    one stray spelling does not rename the domain. Spellings written as slugs (lower case,
+    no space: `public-speaking`) give way to any other; when every spelling is one, the
+    name is humanised (`Public speaking`), as people read it."""
     configured = config.domains.get(slug)
     if configured and configured.name:
         return configured.name
     if not entries:
-        return slug
+        return humanise(slug)
     counts = Counter(e.domain_label for e in entries)
     latest: dict[str, tuple] = {}
     for e in entries:
         latest[e.domain_label] = max(latest.get(e.domain_label, e.sort_key), e.sort_key)
-    return max(counts, key=lambda label: (counts[label], latest[label]))
+    readable = [label for label in counts if not reads_as_slug(label)]
+    name = max(readable or counts, key=lambda label: (counts[label], latest[label]))
+    return name if readable else humanise(name)
 
 
 def analyse(entries: Sequence[Entry], config: Config, today: date) -> Evidence:
@@ -633,8 +748,21 @@ def daily_counts(entries: Iterable[Entry], start: date, end: date) -> dict[date,
     return {d: (w, s) for d, (w, s) in counts.items()}
 
 
-def period_states(f: Figures, today: date, last: int) -> list[tuple[date, str]]:
-    """The latest `last` periods: 'mastery', 'practice', 'rest', 'empty' or 'current'."""
+def window_end(f: Figures, today: date, last: int) -> date:
+    """The day a window of `last` periods ends on: today, or, when the `last` periods up to
+    today's hold no entry (a pause longer than the window), the latest entry's date, so a
+    strip or a line counts back from the latest evidence instead of showing only a gap."""
+    if not f.entries:
+        return today
+    latest = f.entries[-1].date
+    return latest if len(periods_between(latest, today, f.cfg)) > last else today
+
+
+def period_states(
+    f: Figures, today: date, last: int, end: date | None = None
+) -> list[tuple[date, str]]:
+    """The `last` periods up to `end` (default today): 'mastery', 'practice', 'rest',
+    'empty' or 'current' (today's period, while it holds nothing)."""
     if not f.entries:
         return []
     wins_in = Counter(period_start(e.date, f.cfg) for e in f.entries if e.is_mastery_win)
@@ -642,7 +770,7 @@ def period_states(f: Figures, today: date, last: int) -> list[tuple[date, str]]:
     practice = {period_start(e.date, f.cfg) for e in f.entries}
     today_period = period_start(today, f.cfg)
     states = []
-    for p in periods_between(f.entries[0].date, today, f.cfg)[-last:]:
+    for p in periods_between(f.entries[0].date, min(end or today, today), f.cfg)[-last:]:
         if p in mastery:
             state = "mastery"
         elif is_rest_period(p, f.cfg):
@@ -671,3 +799,7 @@ def running_max(values: Sequence[float]) -> list[float]:
 
 def _r(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None

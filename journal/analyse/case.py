@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from journal.analyse.analytics import Bin, Evidence, Figures
+from journal.analyse.analytics import Bin, Evidence, Figures, best_strength
 from journal.load.entry import Entry
 
 DOUBTED = 4  # a win at confidence <= 4: "you doubted, and did it"
@@ -68,16 +68,6 @@ def overcome(
 
 def lessons_applied(entries: Sequence[Entry], applied_by: dict[str, list[Entry]]) -> int:
     return sum(1 for e in entries if e.kind == "setback" and e.lesson and applied_by.get(e.id))
-
-
-def best_strength(series: Sequence[tuple[date, float]]) -> tuple[int, date | None]:
-    """The highest strength (0-100) ever reached and its period, the latest on a tie."""
-    best, when = 0, None
-    for period, s in series:
-        value = round(100 * s)
-        if value >= best and value > 0:
-            best, when = value, period
-    return best, when
 
 
 def case(f: Figures, applied_by: dict[str, list[Entry]]) -> Case:

@@ -19,7 +19,8 @@ def stats_json(data: dict[str, Any]) -> str:
 
 
 def stats_table(data: dict[str, Any]) -> str:
-    """One row per domain and one for all of them; streaks read current/longest."""
+    """One row per domain and one for all of them; streaks read current/longest periods, and
+    strength in the site's words (a figure that is only fading reads as resting)."""
     header = (
         "domain",
         "period",
@@ -27,11 +28,11 @@ def stats_table(data: dict[str, Any]) -> str:
         "setbacks",
         "mastery",
         "practice",
-        "strength",
         "win rate",
         "early→recent",
         "congruence",
         "open lessons",
+        "evidence strength",
     )
     rows = []
     for d in data["domains"].values():
@@ -43,29 +44,29 @@ def stats_table(data: dict[str, Any]) -> str:
                 str(d["setbacks"]),
                 _streak(d["mastery_streak"]),
                 _streak(d["practice_streak"]),
-                str(d["strength"]),
                 _pct(d["win_rate"]),
                 f"{_pct(d['early_win_rate'])}→{_pct(d['recent_win_rate'])}",
                 _pct(d["calibration"]["congruence"])
                 if d["calibration"]["congruence"] is not None
                 else f"({d['calibration']['rated']} rated)",
                 str(d["lessons"]["open"]),
+                d["strength_words"],
             )
         )
     o = data["overall"]
     rows.append(
         (
-            "all domains",
+            ALL,
             data["period"],
             str(o["wins"]),
             str(o["setbacks"]),
             _streak(o["mastery_streak"]),
             _streak(o["practice_streak"]),
-            str(o["strength"]),
             "",
             "",
             "",
             "",
+            o["strength_words"],
         )
     )
     widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
@@ -74,8 +75,26 @@ def stats_table(data: dict[str, Any]) -> str:
         lines.append("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
         if n == 0 or n == len(rows) - 1:
             lines.append("  ".join("-" * w for w in widths))
+    lines.append(f"Streaks are current/longest {periods_said(data)}, as of {data['today']}.")
     lines.append(
-        f"Streaks are current/longest {data['period']}s as of {data['today']}; "
-        "congruence needs 5 rated entries."
+        "Evidence strength is “now” while a period within its half-life met the target, "
+        "then resting since its last mastery win; under 10 it is not given as a number. "
+        "Congruence needs 5 rated entries."
     )
     return "\n".join(lines) + "\n"
+
+
+ALL = "all domains"
+
+
+def periods_said(data: dict[str, Any]) -> str:
+    """`weeks for every domain`, or per period: `weeks (Running, all domains), months
+    (Python programming) and days (Spanish)`, in the order the table lists them."""
+    by_period: dict[str, list[str]] = {}
+    for d in data["domains"].values():
+        by_period.setdefault(d["period"], []).append(d["name"])
+    by_period.setdefault(data["period"], []).append(ALL)
+    if len(by_period) == 1:
+        return f"{next(iter(by_period))}s for every domain"
+    parts = [f"{period}s ({', '.join(names)})" for period, names in by_period.items()]
+    return ", ".join(parts[:-1]) + " and " + parts[-1]

@@ -9,10 +9,12 @@ from functools import cache
 from urllib.parse import quote, unquote
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
 from journal.load import MARKDOWN_SETTINGS  # noqa: F401 - where it used to be
+from journal.text import slugify
 
 
 @cache
@@ -20,7 +22,8 @@ def parser() -> MarkdownIt:
     """One parser per process; building one is far dearer than using it."""
     md = MarkdownIt("commonmark", {"typographer": False})
     md.enable(["table", "strikethrough"])
-    md.use(footnote_plugin).use(tasklists_plugin, enabled=False)
+    # label=True: each task's checkbox is wrapped with its text in a <label>, its accessible name
+    md.use(footnote_plugin).use(tasklists_plugin, enabled=False, label=True)
     return md
 
 
@@ -46,6 +49,8 @@ PROMPTS = {
     ),
 }
 ALL_PROMPTS = frozenset(q.lower() for qs in PROMPTS.values() for q in qs)
+# A setback's answers that are its lesson and its next step when the frontmatter gives none
+LESSON_PROMPT, NEXT_PROMPT = "what did i learn?", "what will i try differently?"
 
 
 @dataclass(frozen=True)
@@ -110,8 +115,34 @@ def _attachments(tokens: list, relpath: str, first_line: int) -> tuple[tuple[str
     return tuple(found)
 
 
+ANSWER_OPEN = "<!--answer {}-->\n"  # around an answered prompt's section (see _prompt_sections)
+ANSWER_CLOSE = "<!--/answer-->\n"
+
+
+def answer_marker(prompt: str) -> str:
+    """The comment opening the section answering `prompt` in a body's HTML."""
+    return ANSWER_OPEN.format(slugify(prompt))
+
+
+def _label(heading: list, prompt: str) -> list:
+    """A prompt heading as a quiet label, `<p class="prompt">`: a question the writer was
+    asked, not a section of the page (unstyled, it reads as a line of the text)."""
+    opening = Token("paragraph_open", "p", 1, attrs={"class": "prompt"}, block=True)
+    opening.map = heading[0].map
+    return [opening, heading[1], Token("paragraph_close", "p", -1, block=True)]
+
+
+def _marker(content: str) -> Token:
+    return Token("html_block", "", 0, content=content, block=True)
+
+
 def _prompt_sections(tokens: list) -> tuple[list, dict[str, str]]:
-    """Drop prompt headings with nothing under them; collect the first line answering each."""
+    """Drop prompt headings with nothing under them; collect the first line answering each.
+
+    An answered prompt's heading becomes a label (`_label`); a section at the top level
+    whose tokens are balanced and hold no heading is put between two comments,
+    ANSWER_OPEN and ANSWER_CLOSE, when it answers LESSON_PROMPT or NEXT_PROMPT, so the
+    entry's page can show it as the lesson (or the next step), once."""
     kept: list = []
     answers: dict[str, str] = {}
     i = 0
@@ -131,9 +162,34 @@ def _prompt_sections(tokens: list) -> tuple[list, dict[str, str]]:
                     continue
                 first = next((t.content for t in section if t.type == "inline"), "")
                 answers.setdefault(prompt, first.strip().split("\n", 1)[0].strip())
+                whole = (
+                    prompt in (LESSON_PROMPT, NEXT_PROMPT)
+                    and token.level == 0
+                    and _balanced(section)
+                )
+                if whole:
+                    kept.append(_marker(answer_marker(prompt)))
+                kept += _label(tokens[i : i + 3], prompt)
+                kept += section
+                if whole:
+                    kept.append(_marker(ANSWER_CLOSE))
+                i = end
+                continue
         kept.append(token)
         i += 1
     return kept, answers
+
+
+def _balanced(section: list) -> bool:
+    """True when the tokens open and close their own elements and hold no heading."""
+    depth = 0
+    for t in section:
+        if t.type == "heading_open":
+            return False
+        depth += t.nesting
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def render(body: str, relpath: str | None = None, first_line: int = 1) -> RenderedBody:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import shlex
+from html import unescape
 
+from journal.load import markdown
 from journal.load.entry import Body, Entry, FullEntry
 from journal.pages.model import Site
 from journal.pages.page import Page
@@ -19,13 +22,73 @@ def apply_command(e: Entry) -> str:
     )
 
 
-def shown_body(body: Body, encrypted: bool) -> Body:
-    """The body as its page shows it. In an encrypted publish every page is shown inside the
-    shell that holds the key, so its HTML is sanitised (journal/sanitise.py): no script from
-    an entry runs there. Depends only on the body and the flag (memo: warm == cold)."""
-    if not encrypted:
+_TAG = re.compile(r"<[^>]*>")
+_MARKERS = re.compile(r"<!--answer [a-z0-9-]+-->\n|<!--/answer-->\n")
+_LABEL = '<p class="prompt">'
+
+
+def plain(html: str) -> str:
+    """The words of some HTML, one space apart."""
+    return " ".join(unescape(_TAG.sub(" ", html)).split())
+
+
+def take_answer(html: str, prompt: str) -> tuple[str, str | None]:
+    """(the body without the section answering `prompt`, that answer's HTML without its
+    label), or (the body, None) when the body has no such section (load/markdown.py marks
+    it with two comments when it can be taken whole)."""
+    opening = markdown.answer_marker(prompt)
+    start = html.find(opening + _LABEL)
+    end = html.find(markdown.ANSWER_CLOSE, start) if start >= 0 else -1
+    if end < 0:
+        return html, None
+    inner = html[start + len(opening) : end]
+    label_end = inner.find("</p>\n") + len("</p>\n")
+    return html[:start] + html[end + len(markdown.ANSWER_CLOSE) :], inner[label_end:]
+
+
+def _same_start(answer: str, value: str) -> bool:
+    """True when the answer's text begins with the whole of `value` (Markdown or not)."""
+    said = plain(markdown.render(value).html) or " ".join(value.split())
+    text = plain(answer)
+    return text == said or text.startswith(said + " ")
+
+
+def _with_word(answer: str, word: str) -> str:
+    """`<p><strong>Lesson:</strong> first paragraph…` (a label paragraph before a list)."""
+    if answer.startswith("<p>"):
+        return f"<p><strong>{word}</strong> {answer[3:]}"
+    return f"<p><strong>{word}</strong></p>\n{answer}"
+
+
+def lesson_parts(e: Entry, html: str) -> tuple[str, str | None, str | None]:
+    """(body HTML, lesson HTML, next-step HTML) for an entry's page: a setback's answer to
+    "What did I learn?" (or "What will I try differently?") that is its lesson (or next
+    step), because the frontmatter gives none or gives the same words, is shown once, in
+    the lesson box, and left out of the body. The answer markers are removed."""
+    parts: dict[str, str | None] = {"lesson": None, "next": None}
+    if e.kind == "setback":
+        for key, value, prompt, word in (
+            ("lesson", e.lesson, markdown.LESSON_PROMPT, "Lesson:"),
+            ("next", e.next, markdown.NEXT_PROMPT, "Next time:"),
+        ):
+            if not value:
+                continue
+            rest, answer = take_answer(html, prompt)
+            if answer is not None and _same_start(answer, value):
+                html, parts[key] = rest, _with_word(answer, word)
+    return _MARKERS.sub("", html), parts["lesson"], parts["next"]
+
+
+def shown_body(body: Body, html: str, encrypted: bool) -> Body:
+    """The body as its page shows it (`html`: lesson_parts'). In an encrypted publish every
+    page is shown inside the shell that holds the key, so its HTML is sanitised
+    (journal/sanitise.py): no script from an entry runs there. Depends only on the body,
+    the entry and the flag (memo: warm == cold)."""
+    if encrypted:
+        html = clean_html(html)
+    if html == body.html:
         return body
-    return Body(clean_html(body.html), body.text, body.words, attachments=body.attachments)
+    return Body(html, body.text, body.words, attachments=body.attachments)
 
 
 def entry_pages(site: Site) -> list[Page]:
@@ -35,8 +98,15 @@ def entry_pages(site: Site) -> list[Page]:
     pages = []
     last = len(entries) - 1
     for i, e in enumerate(entries):
+        body = bodies[e.id]
+        html, lesson_html, next_html = lesson_parts(e, body.html)
+        if encrypted:
+            lesson_html = clean_html(lesson_html) if lesson_html else None
+            next_html = clean_html(next_html) if next_html else None
         context = {
-            "entry": FullEntry.of(e, shown_body(bodies[e.id], encrypted)),
+            "entry": FullEntry.of(e, shown_body(body, html, encrypted)),
+            "lesson_html": lesson_html,
+            "next_html": next_html,
             "prev": entries[i - 1] if i > 0 else None,
             "next": entries[i + 1] if i < last else None,
             "followed_by": ev.applied_by.get(e.id, []),

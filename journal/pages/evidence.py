@@ -6,13 +6,22 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
 
-from journal.analyse.analytics import Figures, daily_counts, period_states
-from journal.analyse.case import best_strength
+from journal.analyse.analytics import (
+    NONE,
+    UNMET,
+    Figures,
+    best_strength,
+    daily_counts,
+    period_start,
+    period_states,
+    window_end,
+)
 from journal.load.entry import Entry
 from journal.pages import charts
-from journal.pages.model import Site, date_format
+from journal.pages.model import DateFormat, Site, date_format
 from journal.pages.page import Page
 from journal.pages.paths import entry_path, month_path
+from journal.text import plural
 
 STRIP_PERIODS = {"week": 26, "day": 60, "month": 24}
 SOURCES = ("mastery", "vicarious", "persuasion", "physiological")
@@ -35,20 +44,50 @@ def period_label(p: date, period: str, fmt: charts.Fmt) -> str:
 
 
 def strip(f: Figures, today: date, id_prefix: str, fmt: charts.Fmt = charts._iso) -> str:
-    states = period_states(f, today, STRIP_PERIODS.get(f.cfg.period, 26))
+    """The latest periods, one square each; after a pause longer than the strip, the periods
+    up to the latest entry instead (analytics.window_end), and the title says so."""
+    last = STRIP_PERIODS.get(f.cfg.period, 26)
+    end = window_end(f, today, last)
+    states = period_states(f, today, last, end)
     cells = [(period_label(p, f.cfg.period, fmt), state) for p, state in states]
+    if end == today:
+        label = f"{f.name}: the latest {plural(len(cells), f.cfg.period)}"
+    else:
+        span = plural(len(cells), f.cfg.period)
+        label = f"{f.name}: the {span} up to your latest entry, {fmt(end)}"
     return charts.period_strip(
         cells,
         id_prefix=id_prefix,
-        label=f"{f.name}: the latest {len(cells)} {f.cfg.period}s",
+        label=label,
         first=period_label(states[0][0], f.cfg.period, fmt) if states else "",
         last=period_label(states[-1][0], f.cfg.period, fmt) if states else "",
     )
 
 
-def sparkline(f: Figures, id_prefix: str) -> str:
-    values = [100 * s for _, s in f.strength_series[-26:]]
-    return charts.sparkline(values, id_prefix=id_prefix, label=f"{f.name}: evidence strength")
+SPARK_PERIODS = 26
+SITE_DATES = DateFormat()  # journal.toml's default date_format, for callers that pass none
+
+
+def sparkline(f: Figures, id_prefix: str, fmt: charts.Fmt = SITE_DATES) -> str:
+    """Evidence strength over the latest 26 periods of its series; when the latest entry is
+    older than those, the 26 up to the latest entry's period (a year on, the line shows the
+    record, not a year of fading), and its title says so."""
+    series = f.strength_series
+    label = f"{f.name}: evidence strength"
+    if f.recency.state in (UNMET, NONE):  # a line flat at 0 would read as nothing
+        target = f"{f.cfg.target} mastery wins" if f.cfg.target > 1 else "a mastery win"
+        return charts.sparkline(
+            [], id_prefix=id_prefix, label=f"{label}: no {f.cfg.period} has held {target} yet"
+        )
+    if f.entries and series:
+        latest = f.entries[-1].date
+        if period_start(latest, f.cfg) < series[-SPARK_PERIODS:][0][0]:
+            series = tuple(x for x in series if x[0] <= period_start(latest, f.cfg))
+            shown = len(series[-SPARK_PERIODS:])
+            span = plural(shown, f.cfg.period)
+            label += f", the {span} up to your latest entry, {fmt(latest)}"
+    values = [100 * s for _, s in series[-SPARK_PERIODS:]]
+    return charts.sparkline(values, id_prefix=id_prefix, label=label)
 
 
 def day_links(entries: tuple[Entry, ...], start: date, end: date) -> dict[date, charts.Link]:
