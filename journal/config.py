@@ -17,9 +17,11 @@ CONFIG_NAME = "journal.toml"
 PERIODS = ("week", "day", "month")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 DEFAULT_HALF_LIFE = {"week": 5.0, "day": 13.0, "month": 3.0}
-TOP_KEYS = ("title", "author", "streaks", "domains", "base_url", "date_format")
+TOP_KEYS = ("title", "author", "streaks", "domains", "base_url", "date_format", "page_size")
 STREAK_KEYS = ("period", "week_start", "half_life", "rest", "target")
 DOMAIN_KEYS = ("name", "description", "period", "half_life", "rest", "target")
+DEFAULT_PAGE_SIZE = 50  # entries per list page: a few phone screens
+MAX_PAGE_SIZE = 1000
 MAX_CONFIG_BYTES = 1024 * 1024  # a settings file; more is a mistake
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2199, 12, 31)  # the dates a journal may hold
 
@@ -58,6 +60,7 @@ class Config:
     author: str | None = None
     base_url: str | None = None
     date_format: str = "%-d %b %Y"  # strftime codes; %-d: the day without a leading zero
+    page_size: int = DEFAULT_PAGE_SIZE  # entries (or setbacks) on one page of a list
     streaks: PeriodConfig = PeriodConfig()
     domains: dict[str, DomainConfig] = field(default_factory=dict)
 
@@ -246,6 +249,16 @@ def load_config(root: Path) -> tuple[Config, list[Problem]]:
                 kwargs[key] = data[key]
             else:
                 reader.error(reader.line_of(key), f"{key} is {data[key]!r}", "a string")
+    if "page_size" in data:
+        value = data["page_size"]
+        if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_PAGE_SIZE:
+            kwargs["page_size"] = value
+        else:
+            reader.error(
+                reader.line_of("page_size"),
+                f"page_size is {value!r}",
+                f"a whole number of entries per list page, 1 to {MAX_PAGE_SIZE}",
+            )
     streaks = data.get("streaks", {})
     if isinstance(streaks, dict):
         reader.unknown_keys(streaks, STREAK_KEYS, "streaks")

@@ -6,12 +6,13 @@ import re
 
 from journal.analyse.analytics import audit
 from journal.analyse.case import case
-from journal.load.entry import Body
+from journal.load.entry import Body, Entry
 from journal.pages.evidence import domain_charts, sparkline
-from journal.pages.model import Site, date_format
+from journal.pages.model import Site, date_format, paginate
 from journal.pages.page import Page
-from journal.pages.paths import domain_path
+from journal.pages.paths import domain_path, lessons_path
 
+SETBACKS_SHOWN = 5  # the latest; the rest are in the domain's failure log
 EXCERPT = 170  # characters: the printed card holds six of them on one page
 PROMPTS = ("What specific actions led to this?", "What led to it:", "What led to it?")
 NEXT_PROMPT = re.compile(r"\s(?:- )?(?:What did it prove|What it proved|How will I use|Next:)")
@@ -37,6 +38,8 @@ def excerpt(body: Body | None, limit: int = EXCERPT) -> str:
 
 
 def domain_pages(site: Site) -> list[Page]:
+    """Page 1 is the domain's evidence (the card, figures, charts, the latest setbacks) and
+    the first of its entries; later pages only carry on the list of entries."""
     ev = site.evidence
     bodies = site.journal.bodies
     fmt = date_format(site.journal.config)
@@ -49,19 +52,30 @@ def domain_pages(site: Site) -> list[Page]:
         shown = {e.id for e in (*recent, *hardest)}
         if the_case.hardest is not None:
             shown.add(the_case.hardest.id)
-        context = {
-            "domain": d,
-            "figures": f,
-            "case": the_case,
-            "belief_recent": recent,
-            "belief_hardest": hardest,
-            "excerpts": {i: excerpt(bodies.get(i)) for i in sorted(shown)},
-            "setbacks": setbacks,
-            "applied_by": {e.id: ev.applied_by.get(e.id, []) for e in setbacks},
-            "charts": domain_charts(f, site.today, fmt),
-            "sparkline": sparkline(f, f"spark-{d.slug}"),
-            "coming_up": [o for o in ev.coming_up if o.plan.domain == d.slug],
-            "waiting": [o for o in ev.waiting if o.plan.domain == d.slug],
-        }
-        pages.append(Page(domain_path(d.slug), "domain.html", context))
+        latest_setbacks = setbacks[:SETBACKS_SHOWN]
+        for items, pager in paginate(d.entries, site.page_size, domain_path(d.slug)):
+            context: dict = {"domain": d.head, "entries": items, "pager": pager}
+            if pager.number == 1:
+                context |= {
+                    "figures": f,
+                    "case": the_case,
+                    "belief_recent": recent,
+                    "belief_hardest": hardest,
+                    # one list when the latest mastery wins are also the hardest
+                    "belief_same": bool(recent) and same_entries(recent, hardest),
+                    "excerpts": {i: excerpt(bodies.get(i)) for i in sorted(shown)},
+                    "setbacks": latest_setbacks,
+                    "setbacks_total": len(setbacks),
+                    "lessons_link": lessons_path(d.slug),
+                    "applied_by": {e.id: ev.applied_by.get(e.id, []) for e in latest_setbacks},
+                    "charts": domain_charts(f, site.today, fmt),
+                    "sparkline": sparkline(f, f"spark-{d.slug}"),
+                    "coming_up": [o for o in ev.coming_up if o.plan.domain == d.slug],
+                    "waiting": [o for o in ev.waiting if o.plan.domain == d.slug],
+                }
+            pages.append(Page(pager.path(pager.number), "domain.html", context))
     return pages
+
+
+def same_entries(a: list[Entry], b: list[Entry]) -> bool:
+    return len(a) == len(b) and {e.id for e in a} == {e.id for e in b}

@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from journal import __version__
 from journal.analyse.analytics import Evidence, domain_name
 from journal.load.entry import Entry
 from journal.load.journal import Journal
+from journal.pages.paths import page_path
 from journal.text import slugify
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class DomainHead:
+    """A domain as a page that lists only some of its entries needs it: its names."""
+
+    slug: str
+    name: str
+    description: str | None
 
 
 @dataclass(frozen=True)
@@ -32,6 +45,56 @@ class DomainSummary:
     @property
     def latest(self) -> Entry:
         return self.entries[0]
+
+    @property
+    def head(self) -> DomainHead:
+        return DomainHead(self.slug, self.name, self.description)
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Where one page of a long list stands: its number of `count`, the list's `total`
+    items at `size` a page, and the path of page 1 (every other page's path follows from
+    it, paths.page_path). Just these numbers enter a page's key, beside its slice."""
+
+    first: str
+    number: int
+    count: int
+    total: int
+    size: int
+
+    def path(self, number: int) -> str:
+        return page_path(self.first, number)
+
+    @property
+    def start(self) -> int:  # the first item on this page, counting from 1
+        return min(self.total, (self.number - 1) * self.size + 1)
+
+    @property
+    def end(self) -> int:
+        return min(self.total, self.number * self.size)
+
+    def window(self, around: int = 2) -> list[int | None]:
+        """The page numbers a pager shows: the first, the last and `around` either side of
+        this one; None where numbers are left out (a gap of one number is shown instead)."""
+        shown = {1, self.count, *range(self.number - around, self.number + around + 1)}
+        out: list[int | None] = []
+        for n in range(1, self.count + 1):
+            if n in shown or (n - 1 in shown and n + 1 in shown):
+                out.append(n)
+            elif out and out[-1] is not None:
+                out.append(None)
+        return out
+
+
+def paginate(items: Sequence[T], size: int, first: str) -> list[tuple[list[T], Pager]]:
+    """A list cut into pages of `size` (one page, maybe empty, at least), each with its
+    pager; page 1 lives at `first`."""
+    count = max(1, -(-len(items) // size))
+    return [
+        (list(items[(n - 1) * size : n * size]), Pager(first, n, count, len(items), size))
+        for n in range(1, count + 1)
+    ]
 
 
 DEFAULT_DATE_FORMAT = "%-d %b %Y"  # 12 Nov 2026
@@ -79,6 +142,10 @@ class Site:
     @property
     def today(self) -> date:
         return self.evidence.today
+
+    @property
+    def page_size(self) -> int:
+        return self.journal.config.page_size
 
     def common(self) -> dict[str, Any]:
         """What every template receives besides its own context."""
