@@ -757,7 +757,9 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--domain", metavar="D", help="the domain of entries that name none")
     p.add_argument(
-        "--kind", choices=["win", "setback"], default="win", help="their kind (default: win)"
+        "--kind",
+        choices=["win", "setback"],
+        help="the kind of entries that name none (asked for when none can be inferred)",
     )
     p.add_argument(
         "--map-tag",

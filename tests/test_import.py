@@ -17,8 +17,12 @@ from tests.conftest import entry, write_journal
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 EXPECTED = FIXTURES / "expected"
 PHOTO = "2d2b737ebef60cc59c3637a2d3168fae.png"
-JRNL = {"domain": "Public speaking", "map_tags": ["oops=kind:setback", "running=domain:Running"]}
-DAYONE = {"domain": "Life", "map_tags": ["setback=kind:setback", "work=domain:Work"]}
+JRNL = {
+    "domain": "Public speaking",
+    "kind": "win",
+    "map_tags": ["oops=kind:setback", "running=domain:Running"],
+}
+DAYONE = {"domain": "Life", "kind": "win", "map_tags": ["setback=kind:setback", "work=domain:Work"]}
 
 
 def files_under(folder: Path) -> dict[str, bytes]:
@@ -122,12 +126,61 @@ def test_a_file_in_the_way_is_not_overwritten(tmp_path):
     assert not (root / "entries/imported/dayone/2026-05-03-finished-the-half-marathon.md").exists()
 
 
-def test_without_a_domain_each_entry_says_so(tmp_path):
+def test_without_a_domain_or_a_kind_they_are_said_at_once_with_the_command(tmp_path):
+    """Issue 24: nothing implicit makes an entry a win; a plain import says, once, which
+    entries need a domain and a kind, and the one command that imports them."""
     root = write_journal(tmp_path / "j", {})
-    text, status = run(root, "jrnl", FIXTURES / "jrnl.json")
+    path = FIXTURES / "jrnl.json"
+    text, status = run(root, "jrnl", path)
     assert status == 1
-    assert "jrnl.json: entry 2: no domain (give --domain" in text
-    assert "Wrote 0 entries" in text
+    lines = text.splitlines()
+    # entries 1 to 3 are whole but for those two; entry 4 has no date (its own line)
+    assert "jrnl.json: entry 4: no date (not imported)" in lines
+    assert (
+        "jrnl.json: 3 entries have no domain (entry 1, entry 2, entry 3; or --map-tag "
+        "TAG=domain:NAME, or a tag naming a domain you have) (not imported)"
+    ) in lines
+    assert (
+        "jrnl.json: 3 entries have no kind (entry 1, entry 2, entry 3; or --map-tag "
+        "TAG=kind:setback) (not imported)"
+    ) in lines
+    assert (
+        f"To import them: journal import jrnl {path} --domain NAME --kind win (or --kind " in text
+    )
+    assert lines[-1].startswith("Wrote 0 entries") and lines[-1].endswith("; 4 with problems.")
+    assert not (root / "entries" / "imported").exists()
+
+
+def test_jrnl_at_tags_become_tags_and_one_naming_a_domain_is_the_domain(tmp_path):
+    root = write_journal(
+        tmp_path / "j", {"2026-01-01-mine.md": entry("2026-01-01", "win", "Talks")}
+    )
+    export = tmp_path / "export.json"
+    export.write_text(
+        json.dumps(
+            {
+                "tags": {"@talks": 1, "@nerves": 1},
+                "entries": [
+                    {
+                        "title": "Spoke at the @talks night, mail me at a@talks.org",
+                        "body": "Felt the @nerves, said it anyway. @talks went fine.",
+                        "date": "2026-03-14",
+                        "time": "19:30",
+                        "tags": ["@talks", "@nerves"],
+                        "starred": False,
+                    }
+                ],
+            }
+        )
+    )
+    text, status = run(root, "jrnl", export, kind="win")
+    assert status == 0, text
+    journal = load_journal(root)
+    new = next(e for e in journal.entries if e.date.isoformat() == "2026-03-14")
+    assert new.domain == "talks"  # the tag named the journal's domain `talks`
+    assert list(new.tags) == ["nerves"]
+    assert new.title == "Spoke at the talks night, mail me at a@talks.org"
+    assert journal.bodies[new.id].text == "Felt the nerves, said it anyway. talks went fine."
 
 
 @pytest.mark.parametrize(
@@ -210,4 +263,16 @@ def test_the_cli_imports_and_reports(tmp_path, capsys):
     assert "Would write 3 entries" in out and "entries.csv: line 5: no date" in out
     assert not (root / "entries" / "imported").exists()
     assert main(["import", "--root", str(root), "jrnl", str(FIXTURES / "jrnl.json")]) == 1
-    assert "no domain (give --domain" in capsys.readouterr().out
+    assert "3 entries have no domain" in capsys.readouterr().out
+
+
+def test_a_domain_close_to_an_existing_one_is_a_warning_at_import(tmp_path):
+    root = write_journal(
+        tmp_path / "j", {"2026-01-01-mine.md": entry("2026-01-01", "win", "Talks")}
+    )
+    text, status = run(root, "jrnl", FIXTURES / "jrnl.json", domain="Tallks", kind="win")
+    assert status == 1  # entry 4 has no date
+    assert (
+        "domain `Tallks` is new, and close to `talks` (1 entry): a typo? "
+        "(did you mean --domain talks?) [warning]"
+    ) in text.splitlines()

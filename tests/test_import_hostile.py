@@ -67,7 +67,7 @@ def run_import(root: Path, *args: str | Path) -> tuple[int, str, str]:
 def refused(root: Path, source: str, path: Path, *options: str) -> str:
     """The one line a refused export gets on standard error; checks that nothing changed."""
     before = snapshot(root)
-    status, out, err = run_import(root, source, path, "--domain", "Life", *options)
+    status, out, err = run_import(root, source, path, "--domain", "Life", "--kind", "win", *options)
     assert (status, out) == (1, ""), (status, out, err)
     assert err.endswith("; nothing was imported\n") and err.count("\n") == 1, err
     assert snapshot(root) == before
@@ -75,7 +75,7 @@ def refused(root: Path, source: str, path: Path, *options: str) -> str:
 
 
 def imported(root: Path, source: str, path: Path, *options: str) -> tuple[int, list[str]]:
-    status, out, err = run_import(root, source, path, "--domain", "Life", *options)
+    status, out, err = run_import(root, source, path, "--domain", "Life", "--kind", "win", *options)
     assert err == ""
     return status, out.splitlines()
 
@@ -695,7 +695,7 @@ def test_a_long_csv_cell_is_a_body_and_a_body_too_long_is_said(tmp_path):
     path = tmp_path / "x.csv"
     long, too_long = "word " * 40_000, "word " * 1_800_000  # 200,000 and 9,000,000 characters
     path.write_text(f'date,title,body\n2026-07-01,Long,"{long}"\n2026-07-02,Longer,{too_long}\n')
-    status, out, err = run_import(root, "csv", path, "--domain", "Life")
+    status, out, err = run_import(root, "csv", path, "--domain", "Life", "--kind", "win")
     assert (status, err) == (1, "")
     # ---\n date: 2026-07-02\n kind: win\n domain: Life\n title: Longer\n ---\n \n: 4 + 17 + 10
     # + 13 + 14 + 4 + 1 = 63 characters, the body (stripped) 8,999,999, a newline: 9,000,063
@@ -723,7 +723,7 @@ def test_csv_cells_a_frontmatter_line_cannot_hold_are_said(tmp_path):
         '2026-07-02,Tags,"ok, b\x1bd",\n'
         f"2026-07-03,Hard,,{digits}\n"
     )
-    status, out, err = run_import(root, "csv", path, "--domain", "Life")
+    status, out, err = run_import(root, "csv", path, "--domain", "Life", "--kind", "win")
     assert (status, err) == (1, "")
     lines = out.splitlines()
     assert lines[:2] == [

@@ -27,11 +27,12 @@ import io
 import json
 import os
 import re
+import shlex
 import struct
 import sys
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
@@ -76,7 +77,7 @@ class Imported:
 @dataclass(frozen=True)
 class Options:
     domain: str | None = None
-    kind: str = "win"
+    kind: str | None = None  # never implied: an entry with none is asked about
     map_tags: tuple[tuple[str, str, str], ...] = ()  # (tag slug, "domain" | "kind", value)
     dry_run: bool = False
 
@@ -89,8 +90,35 @@ class Report:
     written: list[Path] = field(default_factory=list)
     photos: int = 0
     existing: list[str] = field(default_factory=list)  # "where: path already exists"
+    warnings: list[str] = field(default_factory=list)  # a domain close to an existing one
     problems: list[str] = field(default_factory=list)  # "FILE: where: what"
     dry_run: bool = False
+    # entries that are whole but for a domain or a kind the command can give: said at once
+    unset: dict[str, list[str]] = field(default_factory=dict)  # "domain" | "kind" -> where
+    command: str = ""  # this import, as typed: the line to repeat with what is missing
+
+    def missing_lines(self) -> list[str]:
+        if not self.unset:
+            return []
+        needs = {"domain": "--domain NAME", "kind": "--kind win (or --kind setback)"}
+        alternatives = {
+            "domain": "or --map-tag TAG=domain:NAME, or a tag naming a domain you have",
+            "kind": "or --map-tag TAG=kind:setback",
+        }
+        lines = []
+        for what in ("domain", "kind"):
+            where = self.unset.get(what, [])
+            if where:
+                listed = ", ".join(where[:10]) + (
+                    f" and {len(where) - 10} more" if len(where) > 10 else ""
+                )
+                lines.append(
+                    f"{self.file}: {len(where)} entr{'y has' if len(where) == 1 else 'ies have'} "
+                    f"no {what} ({listed}; {alternatives[what]}) (not imported)"
+                )
+        options = " ".join(needs[w] for w in ("domain", "kind") if self.unset.get(w))
+        lines.append(f"To import them: {self.command} {options}".rstrip())
+        return lines
 
     def summary(self) -> str:
         lines = []
@@ -98,12 +126,15 @@ class Report:
         for path in self.written:
             lines.append(f"{'would write' if self.dry_run else 'wrote'} {path}")
         lines += [f"skipped {text}" for text in self.existing]
+        lines += self.warnings
         lines += [f"{text} (not imported)" for text in self.problems]
+        lines += self.missing_lines()
         photos = f" and {self.photos} photo{'s' * (self.photos != 1)}" if self.photos else ""
         lines.append(
             f"{verb} {len(self.written)} entr{'ies' if len(self.written) != 1 else 'y'}{photos} "
             f"into {self.folder}; skipped {len(self.existing)} that already exist; "
-            f"{len(self.problems)} with problems."
+            f"{len(self.problems) + len({w for ws in self.unset.values() for w in ws})} "
+            "with problems."
         )
         return "\n".join(lines)
 
@@ -337,9 +368,20 @@ def read_jrnl(path: Path) -> Iterator[Imported]:
         item.title = _text(raw, "title", item, line=True).strip()
         item.body = _text(raw, "body", item).strip("\n")
         item.tags = _tag_list(raw.get("tags"), item)
+        marked = [f"@{tag}" for tag in item.tags]
+        item.title, item.body = (_untag(text, marked) for text in (item.title, item.body))
         if raw.get("starred") is True:
             item.tags.append("starred")
         yield item
+
+
+def _untag(text: str, tags: list[str]) -> str:
+    """jrnl marks tags inline (`Spoke at the @meetup`): they become the entry's tags, and the
+    text reads as a sentence (`Spoke at the meetup`). Only the entry's own tags, and only at
+    the start of a word, so an address such as a@b.org stays."""
+    for tag in sorted({t for t in tags if t.startswith("@") and len(t) > 1}, key=len, reverse=True):
+        text = re.sub(rf"(?<![\w@]){re.escape(tag)}(?![\w-])", tag[1:], text)
+    return text
 
 
 def _jrnl_date(day: Any, time: Any, item: Imported) -> date | datetime | None:
@@ -794,8 +836,9 @@ READERS: dict[str, Callable[[Path], Iterable[Imported]]] = {
 # --- writing ----------------------------------------------------------------------------------
 
 
-def _apply(item: Imported, options: Options) -> dict[str, Any]:
-    """The frontmatter: defaults, then mapped tags, then the source's own columns."""
+def _apply(item: Imported, options: Options, domains: Collection[str] = ()) -> dict[str, Any]:
+    """The frontmatter: defaults, then a tag naming one of the journal's `domains` (slugs),
+    then mapped tags, then the source's own columns."""
     meta: dict[str, Any] = {"kind": options.kind, "domain": options.domain}
     tags: list[str] = []
     seen: set[str] = set()
@@ -812,6 +855,10 @@ def _apply(item: Imported, options: Options) -> dict[str, Any]:
         elif slug not in seen:
             seen.add(slug)
             tags.append(tag)
+    named = sorted({slugify(t) for t in tags} & set(domains))
+    if len(named) == 1 and not mapped["domain"]:  # a tag that names a domain is its domain
+        meta["domain"] = named[0]
+        tags = [t for t in tags if slugify(t) != named[0]]
     for what, values in mapped.items():
         if len(values) > 1:
             item.problems.append(
@@ -821,10 +868,6 @@ def _apply(item: Imported, options: Options) -> dict[str, Any]:
             meta[what] = values.pop()
     for key, value in item.fields.items():
         meta[key] = value
-    if not meta.get("domain"):
-        item.problems.append(
-            "no domain (give --domain, a domain column, or --map-tag TAG=domain:NAME)"
-        )
     meta = {
         "date": item.when,
         "kind": meta.pop("kind"),
@@ -892,12 +935,24 @@ def import_file(root: Path, source: str, path: Path, options: Options) -> Report
             )
         items.append(item)
     taken = {p.stem: p for p in entry_files(root)} if (root / ENTRIES_DIR).is_dir() else {}
+    from journal.commands.writing import domain_counts, near_domain_warning
+
+    domains = domain_counts(root)
+    named = domains if source == "jrnl" else {}  # jrnl's @tags: one may name the domain
     planned: set[str] = set()
     for item in items:
-        meta = _apply(item, options) if item.when is not None else {}
+        meta = _apply(item, options, named) if item.when is not None else {}
         if item.problems:
             report.problems.append(f"{name}: {item.where}: {'; '.join(item.problems)}")
             continue
+        missing = [what for what in ("domain", "kind") if not meta.get(what)]
+        if missing:  # said once for all of them, with the command that imports them
+            for what in missing:
+                report.unset.setdefault(what, []).append(item.where)
+            continue
+        near = near_domain_warning(root, str(meta["domain"]), domains)
+        if near and near not in report.warnings:
+            report.warnings.append(near)
         entry_id = _name(item)
         base, n = entry_id, 2
         while entry_id in planned:  # two source entries with the same date and title
@@ -989,12 +1044,21 @@ def run(
     file: Path,
     *,
     domain: str | None = None,
-    kind: str = "win",
+    kind: str | None = None,
     map_tags: Iterable[str] = (),
     dry_run: bool = False,
 ) -> tuple[str, int]:
     """What `journal import` prints, and its exit status: 1 when an entry was not imported
     for a problem (an entry that already exists is not a problem)."""
+    map_tags = tuple(map_tags)
     options = Options(domain, kind, tuple(parse_map_tag(m) for m in map_tags), dry_run)
     report = import_file(root, source, file, options)
-    return report.summary(), 1 if report.problems else 0
+    words = ["journal", "import", source, str(file)]
+    words += ["--domain", domain] if domain else []
+    words += ["--kind", kind] if kind else []
+    for rule in map_tags:
+        words += ["--map-tag", rule]
+    words += ["--dry-run"] if dry_run else []
+    report.command = " ".join(shlex.quote(_label(w)) for w in words)
+    text = report.summary()
+    return text, 1 if report.problems or report.unset else 0
