@@ -14,17 +14,21 @@ MAIN_FILE = "@search-main"
 SHARD_FILE = "@search-shard"
 CHUNK_FILE = "@search-chunk"
 
+PAGE_SIZE = 50  # search results per page, unless journal.toml says (page_size)
 Link = Callable[[str], str]  # a site path -> its link from the search page
 
 
 def search_pages(site: Site) -> list[Page]:
     entries, bodies = site.entries, site.journal.bodies
     names = {d.slug: d.name for d in site.domains}
-    index, postings = si.invert(entries, lambda e: bodies[e.id].words, names)
+    index, postings = si.invert(
+        entries, lambda e: si.body_words(bodies[e.id].text, bodies[e.id].words), names
+    )
     k = si.key_length(postings)
     shards = si.shards(index, k)
     chunks = -(-len(entries) // si.CHUNK)
-    pages = [Page(SEARCH_PAGE, "search.html", {"domains": site.domains})]
+    size = page_size(site)
+    pages = [Page(SEARCH_PAGE, "search.html", {"domains": site.domains, "page_size": size})]
     pages.append(
         Page(
             si.MAIN,
@@ -39,6 +43,13 @@ def search_pages(site: Site) -> list[Page]:
         rows = [(e, bodies[e.id]) for e in part]
         pages.append(Page(si.chunk_path(c), CHUNK_FILE, {"rows": rows}))
     return pages
+
+
+def page_size(site: Site) -> int:
+    """Results per page: the journal's page size for lists (`page_size` in journal.toml),
+    else PAGE_SIZE."""
+    size = getattr(getattr(site.journal, "config", None), "page_size", None)
+    return size if isinstance(size, int) and size > 0 else PAGE_SIZE
 
 
 def render_main(path: str, context: dict[str, Any], link: Link) -> bytes:

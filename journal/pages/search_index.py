@@ -11,7 +11,14 @@ Loading every entry's text costs a browser about 25 ms per MB, so a 10,000-entry
 - `search/d-<n>.js` chunks of CHUNK entries each: link, title, date, kind, domain, tags,
   lesson, next and text, loaded only for the snippets of the results on screen.
 
-A query loads the main file, one shard per word, and the chunks of the results it shows.
+Words are stored folded (`fold`): decomposed (NFKD), every combining mark dropped (general
+category M), lower-cased, and a few letters that have no decomposition written as their
+plain letters, so "gestoria", "Gestoría" and "GESTORÍA" are one word, and so are "strasse"
+and "straße", "aero" and "Ærø". search.js folds a query the same way, and a result's
+text one character at a time, to mark what matched in the text as written.
+
+A query loads the main file, the shards that can hold its words' prefixes, and the chunks
+of the results it shows.
 Entries are numbered oldest first, so a new entry changes the last chunk, the shards of
 its words and the main file, and nothing else. Every file is a classic script (file://
 has no fetch) that stores its JSON under its file name in `window.__journalSearch`; an
@@ -22,8 +29,10 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from array import array
 from collections.abc import Callable, Sequence
+from functools import cache
 
 from journal.load.entry import Entry
 
@@ -31,6 +40,12 @@ MAIN = "search-index.js"
 CHUNK = 10
 WEIGHTS = {"title": 100, "lesson": 100, "meta": 10, "next": 5, "text": 1}
 WORD = re.compile(r"\w+")
+# Letters with no decomposition that people type as plain letters, after lower-casing; ß and
+# final ς as case folding writes them. search.js has the same table (LETTERS).
+LETTERS = str.maketrans(
+    {"ß": "ss", "ς": "σ", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th"}
+    | {"ı": "i", "ħ": "h", "ŧ": "t"}
+)
 _PREFIX = b"(window.__journalSearch = window.__journalSearch || {})["
 _SUFFIX = b";\n"
 
@@ -55,9 +70,57 @@ def is_text_chunk(path: str) -> bool:
     return path.startswith("search/d-") and path.endswith(".js")
 
 
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")  # rare in texts: emoji, old scripts
+
+
+@cache
+def _marks() -> re.Pattern[str]:
+    """Runs of the first plane's combining marks (general category M, as JavaScript's
+    \\p{M}): a bitmap for re, fast. The few in planes 1 and 14 are looked up one by one
+    (_is_mark). Made on the first text that is not ASCII, in ~25 ms."""
+    ranges: list[tuple[int, int]] = []
+    for c in range(0x10000):
+        if not _is_mark(chr(c)):
+            continue
+        if ranges and ranges[-1][1] == c - 1:
+            ranges[-1] = (ranges[-1][0], c)
+        else:
+            ranges.append((c, c))
+    return re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in ranges) + "]+")
+
+
+def _is_mark(ch: str) -> bool:
+    return unicodedata.category(ch)[0] == "M"
+
+
+def _has_marks(text: str) -> bool:
+    return bool(_marks().search(text)) or any(_is_mark(m[0]) for m in _ASTRAL.finditer(text))
+
+
+def fold(text: str) -> str:
+    """What search compares: NFKD, without combining marks, lower-cased, LETTERS replaced.
+    Folding a text character by character and joining gives the same string."""
+    if text.isascii():
+        return text.lower()
+    text = _marks().sub("", unicodedata.normalize("NFKD", text))
+    if _ASTRAL.search(text):
+        text = _ASTRAL.sub(lambda m: "" if _is_mark(m[0]) else m[0], text)
+    return text.lower().translate(LETTERS)
+
+
+def body_words(text: str, words: str) -> str:
+    """The distinct folded words of a body, from its distinct lower-case words (`Body.words`,
+    made when the entry is parsed); from the text itself when it holds combining marks (text
+    written decomposed, or scripts with vowel signs), which split the parser's words."""
+    if text.isascii():  # (O(1): Python keeps the flag)
+        return words
+    found = WORD.findall(fold(text) if _has_marks(text) else fold(words))
+    return " ".join(sorted(set(found)))
+
+
 def entry_terms(e: Entry, words: str, domain_name: str) -> dict[str, int]:
-    """word -> score for one entry: the sum of the weights of the fields holding it.
-    `words` are the body's distinct lower-case words (made once, when the entry is parsed)."""
+    """word -> score for one entry: the sum of the weights of the fields holding it, every
+    word folded. `words` are the body's distinct folded words (body_words)."""
     terms: dict[str, int] = dict.fromkeys(words.split(), WEIGHTS["text"])
     fields = (
         ("title", e.title),
@@ -67,7 +130,7 @@ def entry_terms(e: Entry, words: str, domain_name: str) -> dict[str, int]:
     )
     for field, text in fields:
         weight = WEIGHTS[field]
-        for word in set(WORD.findall(text.lower())):
+        for word in set(WORD.findall(fold(text))):
             terms[word] = terms.get(word, 0) + weight
     return terms
 
