@@ -318,6 +318,15 @@ def test_stats_table_words_and_periods(journal_root, capsys):
     assert not NEAR_ZERO_NOW.search(out)
 
 
+def test_stats_footer_with_one_period_for_all():
+    from journal.commands.stats import periods_said
+
+    data = {"period": "month", "domains": {"a": {"period": "month", "name": "A"}}}
+    assert periods_said(data) == "months for every domain"
+    data["domains"]["b"] = {"period": "day", "name": "B"}
+    assert periods_said(data) == "months (A, all domains) and days (B)"
+
+
 # --- strips and strength lines count back from the latest entry -------------------------------
 
 
