@@ -29,6 +29,7 @@ TAGS = frozenset(
         "a", "abbr", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite", "code", "col",
         "colgroup", "dd", "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption",
         "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "input", "ins", "kbd",
+        "label",
         "li", "mark", "ol", "p", "pre", "q", "rp", "rt", "ruby", "s", "samp", "section",
         "small", "span", "strike", "strong", "sub", "summary", "sup", "table", "tbody", "td",
         "tfoot", "th", "thead", "time", "tr", "tt", "u", "ul", "var", "wbr",
@@ -74,6 +75,7 @@ CLASSES = frozenset(
     {
         "footnote-ref", "footnotes-sep", "footnotes", "footnotes-list", "footnote-item",
         "footnote-backref", "contains-task-list", "task-list-item", "task-list-item-checkbox",
+        "prompt",
     }
 )  # fmt: skip
 _LANGUAGE = re.compile(r"language-[A-Za-z0-9_+#.-]+")

@@ -104,8 +104,8 @@ def test_home_shows_counts_domains_and_recent(small_site):
     assert "Test journal" in home
     assert "2 wins and 1 setback recorded across 2 domains" in home
     assert "Running 1 win ever" in home
-    # the domain is shown by its configured name, else as written in its latest entry
-    assert "public-speaking 1 win ever" in home
+    # the domain is shown by its configured name, else as written, a slug humanised
+    assert "Public speaking 1 win ever" in home
 
 
 def test_entry_page_shows_fields_links_and_follows(small_site):

@@ -131,7 +131,7 @@ def test_failure_log_lists_setbacks_with_lessons_and_reframe(site):
         " · ability: 1 · unrecorded: 0." in text
     )
     assert "Lessons applied: 1 of 3 (33%)" in text
-    speaking = text[text.index("public-speaking (") :]
+    speaking = text[text.index("Public speaking (") :]
     assert speaking.index("Hostile question") < speaking.index("Froze")  # newest first
     assert "Applied in Timed talk." in text
     assert "Put down to ability. What could be done differently next time?" in text
@@ -162,7 +162,7 @@ def test_streaks_page_has_every_domain(site):
     text = text_of(page(out, "streaks.html"))
     assert "Running week 3 weeks running · longest run 3 weeks (3 Nov 2026 – 17 Nov 2026)" in text
     assert (
-        "public-speaking week last mastery win 20 Oct 2026 · longest run 1 week "
+        "Public speaking week last mastery win 20 Oct 2026 · longest run 1 week "
         "(20 Oct 2026 – 20 Oct 2026)" in text
     )
 

@@ -208,11 +208,11 @@ def test_done_then_prompts_in_the_editor_and_plan_written_like_new(make_journal,
         "4",
         "--date",
         "2099-07-02",
-        editor_steps=[["", ""]],
+        editor_steps=[["", "\nRun it in 30 minutes.\n"]],  # untouched, it would be discarded
     )
     assert done.returncode == 0, done.stderr
     path = root / "entries" / "2099-07-02-lead-the-retro.md"
-    assert calls == [[str(path)]]
+    assert len(calls) == 1 and Path(calls[0][0]).name == path.name  # written outside entries/
     text = path.read_text()
     assert "kind: plan\n" in text and re.search(r"\nplanned: '?\d{4}-\d\d-\d\dT\d\d:\d\d'?\n", text)
     assert "## What exactly will I attempt?" in text and "## What would count as success?" in text

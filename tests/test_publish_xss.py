@@ -484,3 +484,15 @@ def test_only_the_encrypted_site_is_sanitised_and_warm_equals_cold(tmp_path, mon
     build(root, site, Options(today=date(2026, 11, 22)))
     page = (site / "entries" / "2026-05-30-legit.html").read_text()
     assert 'href="#fn1"' in page
+
+
+def test_the_sanitiser_keeps_task_box_labels_and_prompt_labels():
+    """The entry page labels each task box (axe: label) and writes unanswered-prompt
+    questions as quiet labels; the encrypted site must keep both."""
+    from journal.load.markdown import render
+
+    html = render("- [x] Booked the room\n\n## What happened?\n\nIt went fine.\n").html
+    cleaned = clean_html(html)
+    assert "<label>" in cleaned and 'type="checkbox"' in cleaned and "Booked the room" in cleaned
+    assert cleaned.count("<label>") == html.count("<label>") >= 1
+    assert ('class="prompt"' in cleaned) == ('class="prompt"' in html)

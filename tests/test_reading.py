@@ -230,7 +230,7 @@ def test_export_markdown_matches_a_hand_written_document(make_journal, capsys):
         "\n"
         "- 2026-01-20, Lost my notes: Carry a printed copy. Applied: Chaired the meeting.\n"
         "\n"
-        "## running (1 win)\n"
+        "## Running (1 win)\n"
         "\n"
         "- 2026-02-05: **5k under 30** (difficulty 4/10)\n"
         "  Felt easy.\n"
@@ -247,7 +247,7 @@ def test_export_json_for_one_domain(make_journal, tmp_path, capsys):
         "domains": [
             {
                 "slug": "running",
-                "name": "running",
+                "name": "Running",
                 "wins": [
                     {
                         "id": "d",

@@ -164,7 +164,9 @@ def test_unanswered_prompts_never_show_and_an_answered_lesson_counts(journal_dir
     out = tmp_path / "site"
     assert run(journal_dir, "build", "--out", str(out))[0].returncode == 0
     page = (out / "entries" / "2026-11-07-blanked.html").read_text()
-    assert "What did I learn?" in page and "Breathe first." in page
+    # the answer is the lesson: shown once, in the lesson box, not again under its prompt
+    assert "<strong>Lesson:</strong> Breathe first." in page and page.count("Breathe first.") == 1
+    assert "What did I learn?" not in page
     assert "What happened?" not in page and "What did I attempt?" not in page
     lessons = (out / "lessons.html").read_text()
     assert "Breathe first." in lessons  # in the failure log, as its lesson
@@ -192,9 +194,9 @@ def test_list_prints_one_line_per_entry(journal_dir):
     done, _ = run(journal_dir, "list")
     assert done.stdout.splitlines() == [
         "2026-10-04  win      Public speaking  Club talk [draft]  2026-10-04-club",
-        "2026-10-03  win      public-speeking  Meetup question  2026-10-03-meetup",
+        "2026-10-03  win      Public speeking  Meetup question  2026-10-03-meetup",
         "2026-10-02  win      Public speaking  Second talk  2026-10-02-second-talk",
-        "2026-09-05  win      running  Ran 5k  2026-09-05-5k",
+        "2026-09-05  win      Running  Ran 5k  2026-09-05-5k",
         "2026-09-01  setback  Public speaking  First talk  2026-09-01-first-talk",
     ]
     done, _ = run(journal_dir, "list", "--domain", "Public speaking", "--kind", "win", "-n", "1")
@@ -211,9 +213,9 @@ def test_domains_lists_names_counts_and_near_duplicates(journal_dir):
     assert done.stdout.splitlines() == [
         "Public speaking  (public-speaking)  3 entries: 2 wins, 1 setback  "
         "spelt 'Public speaking' ×2, 'public-speaking' ×1",
-        "public-speeking  (public-speeking)  1 entry: 1 win, 0 setbacks  "
+        "Public speeking  (public-speeking)  1 entry: 1 win, 0 setbacks  "
         "spelt 'public-speeking' ×1",
-        "running  (running)  1 entry: 1 win, 0 setbacks  spelt 'running' ×1",
+        "Running  (running)  1 entry: 1 win, 0 setbacks  spelt 'running' ×1",
         "",
         "Near-duplicates (a typo splits the evidence; see `journal domains rename`):",
         "  entries/2026/2026-10-03-meetup.md:4: domain `public-speeking` (1 entry) is close to "
