@@ -125,10 +125,12 @@ def test_body_words_of_a_text_written_decomposed():
     text = "Llame\u0301 a la gestori\u0301a."  # both accents as combining marks
     parsed = " ".join(sorted(set(WORD.findall(text.lower()))))
     assert parsed == "a gestori la llame"  # the parser's words stop at a combining mark
-    assert body_words(text, parsed) == "a gestoria la llame"
+    assert body_words(text, parsed) == "llame a la gestoria"  # read from the text
     # precomposed, the parser's words are folded as they are
     assert body_words("Llamé a la gestoría.", "a gestoría la llamé") == "a gestoria la llame"
     assert body_words("plain words", "plain words") == "plain words"
+    # a compatibility form that folds to two words, "1⁄2": the fraction slash is no letter
+    assert body_words("½ taza", "taza ½") == "taza 1 2"
 
 
 def test_the_index_holds_folded_words_only():

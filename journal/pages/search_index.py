@@ -74,10 +74,11 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff]")  # rare in texts: emoji, old scr
 
 
 @cache
-def _marks() -> re.Pattern[str]:
+def _marks() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """Runs of the first plane's combining marks (general category M, as JavaScript's
-    \\p{M}): a bitmap for re, fast. The few in planes 1 and 14 are looked up one by one
-    (_is_mark). Made on the first text that is not ASCII, in ~25 ms."""
+    \\p{M}), a bitmap for re, fast; and the same or any character past the first plane,
+    where the few other marks are (planes 1 and 14), looked up one by one (_is_mark). Made
+    on the first text that is not ASCII, in ~20 ms."""
     ranges: list[tuple[int, int]] = []
     for c in range(0x10000):
         if not _is_mark(chr(c)):
@@ -86,7 +87,8 @@ def _marks() -> re.Pattern[str]:
             ranges[-1] = (ranges[-1][0], c)
         else:
             ranges.append((c, c))
-    return re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in ranges) + "]+")
+    marks = "".join(f"{chr(a)}-{chr(b)}" for a, b in ranges)
+    return re.compile(f"[{marks}]+"), re.compile(f"[{marks}\U00010000-\U0010ffff]")
 
 
 def _is_mark(ch: str) -> bool:
@@ -94,7 +96,7 @@ def _is_mark(ch: str) -> bool:
 
 
 def _has_marks(text: str) -> bool:
-    return bool(_marks().search(text)) or any(_is_mark(m[0]) for m in _ASTRAL.finditer(text))
+    return any(m[0] < "\U00010000" or _is_mark(m[0]) for m in _marks()[1].finditer(text))
 
 
 def fold(text: str) -> str:
@@ -102,25 +104,31 @@ def fold(text: str) -> str:
     Folding a text character by character and joining gives the same string."""
     if text.isascii():
         return text.lower()
-    text = _marks().sub("", unicodedata.normalize("NFKD", text))
+    text = _marks()[0].sub("", unicodedata.normalize("NFKD", text))
     if _ASTRAL.search(text):
         text = _ASTRAL.sub(lambda m: "" if _is_mark(m[0]) else m[0], text)
     return text.lower().translate(LETTERS)
 
 
+_SPLIT = re.compile(r"[^\w ]")  # folding made a word two ("½" is "1⁄2")
+
+
 def body_words(text: str, words: str) -> str:
-    """The distinct folded words of a body, from its distinct lower-case words (`Body.words`,
-    made when the entry is parsed); from the text itself when it holds combining marks (text
-    written decomposed, or scripts with vowel signs), which split the parser's words."""
+    """A body's folded words, space-separated (some perhaps twice), from its distinct
+    lower-case words (`Body.words`, made when the entry is parsed); from the text itself when
+    it holds combining marks (text written decomposed, or scripts with vowel signs), which
+    split the parser's words."""
     if text.isascii():  # (O(1): Python keeps the flag)
         return words
-    found = WORD.findall(fold(text) if _has_marks(text) else fold(words))
-    return " ".join(sorted(set(found)))
+    if _has_marks(text):
+        return " ".join(WORD.findall(fold(text)))
+    folded = fold(words)
+    return " ".join(WORD.findall(folded)) if _SPLIT.search(folded) else folded
 
 
 def entry_terms(e: Entry, words: str, domain_name: str) -> dict[str, int]:
     """word -> score for one entry: the sum of the weights of the fields holding it, every
-    word folded. `words` are the body's distinct folded words (body_words)."""
+    word folded. `words` are the body's folded words (body_words)."""
     terms: dict[str, int] = dict.fromkeys(words.split(), WEIGHTS["text"])
     fields = (
         ("title", e.title),
