@@ -8,9 +8,10 @@ from journal.analyse.analytics import audit
 from journal.analyse.case import case
 from journal.load.entry import Body, Entry
 from journal.pages.evidence import domain_charts, sparkline
+from journal.pages.lessons import domain_log, setbacks_by_domain
 from journal.pages.model import Site, date_format, paginate
 from journal.pages.page import Page
-from journal.pages.paths import domain_path, lessons_path
+from journal.pages.paths import domain_path
 
 SETBACKS_SHOWN = 5  # the latest; the rest are in the domain's failure log
 EXCERPT = 170  # characters: the printed card holds six of them on one page
@@ -43,6 +44,7 @@ def domain_pages(site: Site) -> list[Page]:
     ev = site.evidence
     bodies = site.journal.bodies
     fmt = date_format(site.journal.config)
+    with_setbacks = setbacks_by_domain(site)
     pages = []
     for d in site.domains:
         f = ev.domains[d.slug]
@@ -66,7 +68,7 @@ def domain_pages(site: Site) -> list[Page]:
                     "excerpts": {i: excerpt(bodies.get(i)) for i in sorted(shown)},
                     "setbacks": latest_setbacks,
                     "setbacks_total": len(setbacks),
-                    "lessons_link": lessons_path(d.slug),
+                    "lessons_link": domain_log(len(with_setbacks), d.slug),
                     "applied_by": {e.id: ev.applied_by.get(e.id, []) for e in latest_setbacks},
                     "charts": domain_charts(f, site.today, fmt),
                     "sparkline": sparkline(f, f"spark-{d.slug}"),

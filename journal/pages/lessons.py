@@ -36,17 +36,34 @@ def by_month(items: list[Entry]) -> list[tuple[date, list[Entry]]]:
     return list(months.items())
 
 
+def setbacks_by_domain(site: Site) -> dict[str, list[Entry]]:
+    """Each domain's setbacks, newest first, for the domains that have any."""
+    found = {}
+    for f in site.evidence.domains.values():
+        setbacks = [e for e in reversed(f.entries) if e.kind == "setback"]
+        if setbacks:
+            found[f.slug] = setbacks
+    return found
+
+
+def domain_log(domains_with_setbacks: int, slug: str) -> str:
+    """Where a domain's failure log is: its own pages when setbacks span two domains or
+    more, else the whole log, which is that domain's."""
+    return lessons_path(slug if domains_with_setbacks > 1 else None)
+
+
 def lessons_pages(site: Site) -> list[Page]:
     ev = site.evidence
+    by_domain = setbacks_by_domain(site)
     logs: list[tuple[str | None, Figures, list[Entry]]] = [
         (None, ev.overall, [e for e in reversed(ev.overall.entries) if e.kind == "setback"])
     ]
-    for f in ev.domains.values():
-        setbacks = [e for e in reversed(f.entries) if e.kind == "setback"]
-        if setbacks:
-            logs.append((f.slug, f, setbacks))
-    # the filter: every domain's log, linked from the top of each page
+    if len(by_domain) > 1:
+        logs += [(slug, ev.domains[slug], setbacks) for slug, setbacks in by_domain.items()]
+    # the filter: every domain's log, linked from the top of each page (none for one domain)
     filters = [(lessons_path(slug), slug, len(setbacks)) for slug, _, setbacks in logs]
+    if len(filters) == 1:
+        filters = []
     pages = []
     for slug, f, setbacks in logs:
         for items, pager in paginate(setbacks, site.page_size, lessons_path(slug)):
