@@ -25,13 +25,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from journal import __version__
-from journal.errors import JournalError, Problem
+from journal.errors import JournalError, Problem, strict_failure
 from journal.load import MARKDOWN_SETTINGS
 from journal.load.files import Sources, read_regular, read_sources
 from journal.lock import journal_lock
 from journal.memo import CACHE_DIR, Memo, Stored, store_object
 from journal.theme import template_dirs, templates_digest
 from journal.write import SiteWriter, check_target, clean_scratch, scratch_folder
+
+STRICT_OUTCOME = "nothing was built (--strict: warnings count as errors)"
 
 if TYPE_CHECKING:
     from journal.load.journal import Journal
@@ -246,7 +248,11 @@ def open_memo(root: Path) -> Memo:
 
 
 def build(
-    root: Path, out: Path, options: Options = Options(), memo: Memo | None = None
+    root: Path,
+    out: Path,
+    options: Options = Options(),
+    memo: Memo | None = None,
+    strict: bool = False,
 ) -> BuildResult:
     """Build the site into `out`. With `memo` (the preview's), it is used and kept in memory;
     without, the journal's own memo is loaded and saved."""
@@ -258,7 +264,7 @@ def build(
     check_target(out, root, cache)
     try:
         with journal_lock(root):
-            result = _build(root, out, options, memo, started, preview=not persist)
+            result = _build(root, out, options, memo, started, not persist, strict)
             if persist:
                 _save(memo, root)
             return result
@@ -284,7 +290,13 @@ def _save(memo: Memo, root: Path) -> None:
 
 
 def _build(
-    root: Path, out: Path, options: Options, memo: Memo, started: float, preview: bool
+    root: Path,
+    out: Path,
+    options: Options,
+    memo: Memo,
+    started: float,
+    preview: bool,
+    strict: bool = False,
 ) -> BuildResult:
     """`preview`: the memo lives in a running preview, whose watcher only calls when
     something changed; its output is not stamped, and the old site is removed in a thread."""
@@ -299,6 +311,8 @@ def _build(
     if not preview and last and last["key"] == skey and last["stamp"] == outputs_stamp(out):
         memo.keep_all()
         warnings = tuple(Problem(**p) for p in last["warnings"])
+        if strict and warnings:
+            raise strict_failure(warnings, STRICT_OUTCOME)
         elapsed = time.perf_counter() - started
         return BuildResult(last["entries"], last["files"], 0, elapsed, warnings, skipped=True)
 
@@ -306,6 +320,8 @@ def _build(
     from journal.render import Renderer, make_env, render_many
 
     full, site, pages = make_pages(root, options, memo, sources)
+    if strict and full.warnings:  # before anything is written
+        raise strict_failure(full.warnings, STRICT_OUTCOME)
     common = site.common()
     compiled = None
     if cache is not None:

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from journal import __version__
-from journal.errors import JournalError, ProblemsError, TemplateError, report
+from journal.errors import JournalError, ProblemsError, TemplateError, report, strict_failure
 
 
 def _date(text: str) -> date:
@@ -49,7 +49,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else root / "site"
     options = Options(drafts=args.drafts, today=args.today)
     try:
-        result = build(root, out, options)
+        result = build(root, out, options, strict=args.strict)
     except OSError as exc:
         raise _output_error(exc, out, "nothing was built") from None
     _print_warnings(result.warnings)
@@ -67,10 +67,20 @@ def _output_error(exc: OSError, out: Path, outcome: str) -> OSError | JournalErr
     return JournalError(f"{exc.filename or out}: cannot be written ({reason(exc)}); {outcome}")
 
 
+def _strict_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="treat warnings (a link to no entry, a near-duplicate domain...) as errors: exit 1",
+    )
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from journal.load.journal import load_journal
 
     journal = load_journal(_root(args))  # ProblemsError: reported by main, exit 1
+    if args.strict and journal.warnings:
+        raise strict_failure(journal.warnings, "--strict: warnings count as errors")
     _print_warnings(journal.warnings)
     warnings = len(journal.warnings)
     print(f"{len(journal.entries)} entries, no errors, {warnings} warning{'s' * (warnings != 1)}.")
@@ -503,6 +513,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="DIR", help="output folder (default: site/ in the journal)")
     p.add_argument("--drafts", action="store_true", help="include entries marked draft: true")
     _today_option(p)
+    _strict_option(p)
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser(
@@ -511,6 +522,7 @@ def parser() -> argparse.ArgumentParser:
         help="validate every entry and report problems",
         description="Report every problem in every entry; exit 1 on errors.",
     )
+    _strict_option(p)
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser(

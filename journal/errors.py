@@ -53,3 +53,10 @@ class ConfigError(JournalError):
 
 class TemplateError(JournalError):
     """A template failed to load or render."""
+
+
+def strict_failure(warnings: Iterable[Problem], outcome: str) -> ProblemsError:
+    """`--strict`: every warning reported as an error, and the command fails."""
+    from dataclasses import replace
+
+    return ProblemsError([replace(p, severity="error") for p in warnings], outcome)

@@ -21,6 +21,7 @@ from journal.errors import TemplateError
 from journal.load.entry import Entry
 from journal.load.files import read_regular
 from journal.load.journal import fork_is_safe
+from journal.load.links import fill_links
 from journal.pages import search
 from journal.pages.page import RAW, Page
 from journal.pages.paths import (
@@ -182,6 +183,10 @@ class Renderer:
                 )
             return html
 
+        def with_links(html: str, targets: tuple = ()) -> Markup:
+            """A body's HTML with its links to entries pointing at their pages from here."""
+            return Markup(fill_links(html, targets, url))
+
         def layout(name: str) -> Markup:
             current = here if here in MENU_PAGES else None
             key = ("layout", name, posixpath.dirname(self.linker(here)), current)
@@ -215,6 +220,7 @@ class Renderer:
                 layout=layout,
                 entry_item=entry_item,
                 setback_item=setback_item,
+                with_links=with_links,
             )
         except jinja2.TemplateError as exc:
             dirs = getattr(self.env, "journal_dirs", ())

@@ -66,7 +66,9 @@ def test_local_references_are_found_with_their_lines_and_linked_from_the_page():
     )
     assert '<img src="2026/a%20b.jpg" alt="A" />' in rendered.html  # from entries/<id>.html
     assert 'href="2026/sub/d.pdf#page=2"' in rendered.html
-    assert 'href="other.md"' in rendered.html and 'href="https://x.org"' in rendered.html
+    assert 'href="https://x.org"' in rendered.html
+    # a link to another entry's file is an entry link (issue 24), never an attachment
+    assert [link.key for link in rendered.links] == ["entries/2026/other.md"]
 
 
 def test_missing_outside_and_escaping_references_are_path_line_errors(tmp_path):
@@ -83,10 +85,19 @@ def test_missing_outside_and_escaping_references_are_path_line_errors(tmp_path):
     with pytest.raises(ProblemsError) as caught:
         build(root, tmp_path / "site", Options(today=TODAY))
     text = str(caught.value)
-    assert "entries/2026/2026-01-01-x.md:7: `entries/2026/gone.png` is missing" in text
-    assert "entries/2026/2026-01-01-x.md:9: `journal.toml` is outside entries/" in text
+    # issue 24: a missing file and a link outside entries/ are warnings (kept as written,
+    # never copied); a link inside entries/ that leads out through a symlink stays an error
+    assert (
+        "entries/2026/2026-01-01-x.md:7: `entries/2026/gone.png` is missing: kept as written, "
+        "never copied [warning]"
+    ) in text
+    assert (
+        "entries/2026/2026-01-01-x.md:9: link to `journal.toml` leads outside entries/: kept as "
+        "written, never copied [warning]"
+    ) in text
     assert "entries/2026/2026-01-01-x.md:11: `entries/2026/l.png` leads outside entries/" in text
     assert "(expected a file next to the entry or in a folder beside it" in text
+    assert "1 error found" in text
     assert not (tmp_path / "site").exists()
 
 

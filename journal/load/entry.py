@@ -136,16 +136,18 @@ class Body:
     key: str = ""
     # (path from the root, line) of each local file it shows or links to (load/markdown.py)
     attachments: tuple[tuple[str, int], ...] = ()
+    # links to other entries, in the order of their placeholders (load/links.py)
+    links: tuple = ()
 
     def __post_init__(self) -> None:
         if not self.key:
             object.__setattr__(self, "key", _hash((self.html + "\0" + self.text).encode()))
 
     def __getstate__(self) -> tuple:
-        return (self.html, self.text, self.words, self.key, self.attachments)
+        return (self.html, self.text, self.words, self.key, self.attachments, self.links)
 
     def __setstate__(self, state: tuple) -> None:
-        names = ("html", "text", "words", "key", "attachments")
+        names = ("html", "text", "words", "key", "attachments", "links")
         for name, value in zip(names, state, strict=True):
             object.__setattr__(self, name, value)
 
@@ -607,7 +609,9 @@ def parse_entry(relpath: str, data: bytes) -> Parsed:
         lines=lines,
     )
     words = " ".join(sorted(set(WORD.findall(rendered.text.lower()))))
-    body_ = Body(rendered.html, rendered.text, words, attachments=rendered.attachments)
+    body_ = Body(
+        rendered.html, rendered.text, words, attachments=rendered.attachments, links=rendered.links
+    )
     return check.done(entry, body_)
 
 

@@ -16,6 +16,7 @@ from journal.config import Config, load_config
 from journal.errors import Problem, ProblemsError
 from journal.load.entry import Body, Entry, Parsed, cross_check, parse_entry
 from journal.load.files import Sources, read_sources
+from journal.load.links import resolve_links
 from journal.load.markdown import is_page_link
 from journal.workers import die_with_parent
 
@@ -31,16 +32,20 @@ class Journal:
     warnings: tuple[Problem, ...]
     # entry id -> the files its body shows or links to, by path from the root (checked)
     attachments: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # entry id -> (target id or None, fragment) for each link of its body (load/links.py)
+    links: Mapping[str, tuple[tuple[str | None, str], ...]] = field(default_factory=dict)
 
     def select(self, *, drafts: bool = False, private: bool = True) -> Journal:
         """The entries one kind of build shows: drafts and private ones are opt in/out (and
-        with them their attachments: a private entry's files are never published)."""
+        with them their attachments: a private entry's files are never published). Links
+        keep their targets: a page shows a link to an entry left out without its address."""
         kept = tuple(
             e for e in self.entries if (drafts or not e.draft) and (private or not e.private)
         )
         bodies = {e.id: self.bodies[e.id] for e in kept}
         files = {e.id: self.attachments[e.id] for e in kept if e.id in self.attachments}
-        return Journal(self.root, self.config, kept, bodies, self.warnings, files)
+        links = {e.id: self.links[e.id] for e in kept if e.id in self.links}
+        return Journal(self.root, self.config, kept, bodies, self.warnings, files, links)
 
 
 def find_root(start: Path) -> Path | None:
@@ -117,12 +122,17 @@ def load_journal(root: Path, memo=None, sources: Sources | None = None) -> Journ
         [relpath for relpath, _ in sources.entries],
     )
     problems += found
+    links, found = resolve_links(
+        entries, {e.id: bodies[e.id].links for e in entries if bodies[e.id].links}, unparsed
+    )
+    problems += found
     if any(p.severity == "error" for p in problems):
         raise ProblemsError(problems)
     entries.sort(key=lambda e: e.sort_key)
-    return Journal(root, config, tuple(entries), bodies, tuple(sorted(problems)), files)
+    return Journal(root, config, tuple(entries), bodies, tuple(sorted(problems)), files, links)
 
 
+MISSING = " is missing: kept as written, never copied"
 MAX_ATTACHMENT_BYTES = 64 * 1024 * 1024  # a photo or a document; more is a mistake
 ATTACHMENT_HINT = "a file next to the entry or in a folder beside it, inside entries/"
 
@@ -137,6 +147,7 @@ def check_attachments(
     files: dict[str, tuple[str, ...]] = {}
     problems: list[Problem] = []
     seen: dict[str, str | None] = {}  # target -> what is wrong with it, or None
+    outside: set[str] = set()  # outside entries/: said once per target, kept as written
     bodies = list(bodies)
     entry_files: set[tuple[int, int]] | None = None  # (device, inode) of every entry file
     for relpath, entry_id, body in bodies:
@@ -151,6 +162,12 @@ def check_attachments(
             if wrong is None:
                 if target not in ok:
                     ok.append(target)
+            elif not target.startswith("entries/") or wrong.endswith(MISSING):
+                # written for another tool, or a file not there (yet): kept as written,
+                # never copied; said once per target, and the build goes on
+                if target not in outside:
+                    outside.add(target)
+                    problems.append(Problem(relpath, line, wrong, None, "warning"))
             else:
                 problems.append(Problem(relpath, line, wrong, ATTACHMENT_HINT))
         if ok:
@@ -178,7 +195,7 @@ def _attachment_problem(
     root: Path, top: str, target: str, entry_files: set[tuple[int, int]]
 ) -> str | None:
     if not target.startswith("entries/"):
-        return f"`{target}` is outside entries/, so it is never copied (refused)"
+        return f"link to `{target}` leads outside entries/: kept as written, never copied"
     real = os.path.realpath(root / target)
     if os.path.commonpath([top, real]) != top:
         return f"`{target}` leads outside entries/ through a link (refused)"
@@ -189,7 +206,7 @@ def _attachment_problem(
     try:
         st = os.stat(real)
     except OSError:
-        return f"`{target}` is missing"
+        return f"`{target}`{MISSING}"
     if (st.st_dev, st.st_ino) in entry_files:
         return f"`{target}` is an entry's Markdown file under another name (a hard link; refused)"
     if not stat.S_ISREG(st.st_mode):

@@ -10,11 +10,30 @@ from urllib.parse import quote, unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
 from journal.load import MARKDOWN_SETTINGS  # noqa: F401 - where it used to be
+from journal.load.links import Link, entry_links, wikilinks_plugin
 from journal.text import slugify
+
+# Ids the page templates use: a heading in a body never takes one (a `## Main` heading would
+# otherwise clash with `<main id="main">`, or stand in for a form the scripts look up).
+RESERVED_IDS = frozenset(
+    {"main", "definitions", "strength", "apply-command", "journal-lock", "search-domain",
+     "search-form", "search-kind", "search-q", "search-results", "search-status",
+     "site-search-q"}
+)  # fmt: skip
+
+
+def heading_id(text: str) -> str:
+    """A heading's id, so `[see](x.md#how)` and `[[x#how]]` lead to `## How`: its slug,
+    moved aside from the ids the templates use (theirs end in -h or are listed above)."""
+    slug = slugify(text) or "section"
+    if slug in RESERVED_IDS or slug.endswith("-h") or slug.startswith("journal-"):
+        slug += "-section"
+    return slug
 
 
 @cache
@@ -23,7 +42,8 @@ def parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"typographer": False})
     md.enable(["table", "strikethrough"])
     # label=True: each task's checkbox is wrapped with its text in a <label>, its accessible name
-    md.use(footnote_plugin).use(tasklists_plugin, enabled=False, label=True)
+    md.use(footnote_plugin).use(tasklists_plugin, enabled=False, label=True).use(wikilinks_plugin)
+    md.use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_id)
     return md
 
 
@@ -62,6 +82,7 @@ class RenderedBody:
     # (path from the journal root, file line) of every local file the body shows or links
     # to; a path outside entries/ is kept as written so the loader can refuse it by name
     attachments: tuple[tuple[str, int], ...] = ()
+    links: tuple[Link, ...] = ()  # links to entries, each anchor holding a placeholder
 
 
 ENTRIES = "entries"
@@ -205,6 +226,7 @@ def render(body: str, relpath: str | None = None, first_line: int = 1) -> Render
         tokens = tokens[3:]
     tokens, answers = _prompt_sections(tokens)
     attachments = _attachments(tokens, relpath, first_line) if relpath else ()
+    links = entry_links(tokens, relpath, first_line) if relpath else ()
     text_parts = []
     for token in tokens:
         if token.type == "inline" and token.children:
@@ -215,4 +237,4 @@ def render(body: str, relpath: str | None = None, first_line: int = 1) -> Render
             text_parts.append(token.content)
     html = md.renderer.render(tokens, md.options, env)
     text = " ".join(" ".join(text_parts).split())
-    return RenderedBody(html, heading, text, answers, attachments)
+    return RenderedBody(html, heading, text, answers, attachments, links)

@@ -8,6 +8,7 @@ from html import unescape
 
 from journal.load import markdown
 from journal.load.entry import Body, Entry, FullEntry
+from journal.load.links import link_targets
 from journal.pages.model import Site
 from journal.pages.page import Page
 from journal.pages.paths import entry_path
@@ -88,13 +89,26 @@ def shown_body(body: Body, html: str, encrypted: bool) -> Body:
         html = clean_html(html)
     if html == body.html:
         return body
-    return Body(html, body.text, body.words, attachments=body.attachments)
+    return Body(html, body.text, body.words, attachments=body.attachments, links=body.links)
+
+
+def linked_from(site: Site) -> dict[str, list[Entry]]:
+    """Entry id -> the shown entries whose bodies link to it, in time order (backlinks)."""
+    found: dict[str, list[Entry]] = {}
+    for e in site.entries:
+        for target, _fragment in site.journal.links.get(e.id, ()):
+            if target is not None and target != e.id and target in site.by_id:
+                sources = found.setdefault(target, [])
+                if not sources or sources[-1] is not e:
+                    sources.append(e)
+    return found
 
 
 def entry_pages(site: Site) -> list[Page]:
     entries, bodies = site.entries, site.journal.bodies
     encrypted = site.options.encrypted
     ev = site.evidence
+    backlinks = linked_from(site)
     pages = []
     last = len(entries) - 1
     for i, e in enumerate(entries):
@@ -113,6 +127,9 @@ def entry_pages(site: Site) -> list[Page]:
             "follows": site.by_id.get(e.follows) if e.follows else None,
             "counter_evidence": ev.counter_evidence_for(e),
             "apply_command": apply_command(e) if e.kind == "setback" else None,
+            # where each link of the body leads in this build, and who links here
+            "link_targets": link_targets(site.journal.links.get(e.id, ()), body.links, site.by_id),
+            "linked_from": backlinks.get(e.id, []),
         }
         pages.append(Page(entry_path(e.id), "entry.html", context))
     return pages
