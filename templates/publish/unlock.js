@@ -17,7 +17,7 @@
   var session = null;  /* {key, build, manifest}: this tab's memory only */
   var delivered = {}, opening = {}, current = null, currentQuery = "", routing = 0;
   var fileUrls = {};  /* attachment id -> object URL of its decrypted bytes, this tab only */
-  var notice = "", searchScript = null, wired = false;
+  var notice = "", searchScript = null, chartsScript = null, wired = false;
   var realReplace = history.replaceState.bind(history);
 
   function unb64(text) {
@@ -341,6 +341,7 @@
     if (lock) lock.addEventListener("click", lockNow);
     if (document.getElementById("search-form")) runSearch(r, searchSrc);
     else searchJs().catch(function () {});
+    startCharts();
     if (!(r.frag && scrollToId(r.frag))) {
       window.scrollTo(0, 0);
       var main = document.getElementById("main");
@@ -356,6 +357,18 @@
       searchScript.catch(function () { searchScript = null; });
     }
     return searchScript;
+  }
+
+  /* charts.js, loaded once for this document: each page shown opens its charts at their
+     latest end, as the page's own charts.js would (style.css does so without it, too). */
+  function startCharts() {
+    if (!chartsScript) {
+      chartsScript = loadScript(base + "assets/charts.js");
+      chartsScript.catch(function () { chartsScript = null; });
+    }
+    chartsScript.then(function () {
+      if (window.journalChartsStart) window.journalChartsStart(document);
+    }, function () {});
   }
 
   /* The search page: search.js opens the sealed search objects (the index, named by the
