@@ -316,6 +316,13 @@ def test_paged_builds_warm_equal_cold(tmp_path):
     assert tree(root / "site") == cold_copy(root, tmp_path, options)
     assert titles(root / "site", "domains/running/page/3.html") == ["R2", "R1"]
     assert titles(root / "site", "tags/club/page/2.html") == ["R4", "C1"]
+    # and back to fewer pages: the pages no longer needed are gone
+    (root / "entries" / "2026-11-04-r8.md").unlink()
+    (root / "entries" / "2026-11-03-r7.md").unlink()
+    build(root, root / "site", options)
+    assert tree(root / "site") == cold_copy(root, tmp_path, options)
+    assert not (root / "site" / "domains/running/page/3.html").exists()
+    assert not (root / "site" / "tags/club").exists()
 
 
 # --- a generated journal of years ----------------------------------------------------------
