@@ -5,6 +5,7 @@ publish after unlocking."""
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, timedelta
 
 import pytest
@@ -206,6 +207,32 @@ def test_search_js_folds_as_the_index_does(site, page):
     open_search(page, site)
     found = page.evaluate("texts => texts.map(t => journalSearchFold(t))", list(FOLDED))
     assert dict(zip(FOLDED, found, strict=True)) == FOLDED
+
+
+def test_search_js_folds_and_splits_every_character_as_the_index_does(site, page):
+    """Every character Python's Unicode knows, in the planes that have letters and marks:
+    its fold, and the words of its fold, the same in search.js as in the index."""
+    chars = [
+        chr(c)
+        for c in [*range(0x80, 0xD800), *range(0xE000, 0x30000), *range(0xE0000, 0xE1000)]
+        if unicodedata.category(chr(c)) != "Cn"
+    ]
+    open_search(page, site)
+    # one string each way: the characters one a line, their folds one a line, and the
+    # words of each fold
+    answer = page.evaluate(
+        """text => text.split("\\n").map(c => {
+          const f = journalSearchFold(c);
+          return f + "\\t" + (f.match(/[\\p{L}\\p{N}_]+/gu) || []).join(" ");
+        }).join("\\n")""",
+        "\n".join(chars),
+    ).split("\n")
+    expected = []
+    for c in chars:
+        f = fold(c)
+        expected.append(f + "\t" + " ".join(WORD.findall(f)))
+    assert len(answer) == len(chars)
+    assert [(c, a) for c, a, e in zip(chars, answer, expected, strict=True) if a != e] == []
 
 
 def test_folded_words_and_the_last_word_as_a_prefix(site, page):
