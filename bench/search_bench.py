@@ -78,7 +78,7 @@ def measure(n: int, repeat: int) -> dict[str, float]:
             page = browser.new_page()
             q = QUERIES[i % len(QUERIES)]
             page.goto((out / "search.html").as_uri() + "?q=" + q.replace(" ", "+"))
-            page.wait_for_function("window.__journalSearchReady !== undefined", timeout=60000)
+            page.wait_for_function("() => window.__journalSearchReady !== undefined", timeout=60000)
             answered.append(page.evaluate("window.__journalAnswered"))
             snippets.append(page.evaluate("window.__journalSearchReady"))
             fresh.append(
@@ -130,11 +130,11 @@ def unlock_and_search(browser: Browser, shell: Path, first: str, again: str) -> 
         page.goto(shell.as_uri())
         page.fill("#journal-passphrase", PASSPHRASE)
         page.click("text=Unlock")
-        page.wait_for_function("window.__bench.unlocked !== undefined")
+        page.wait_for_function("() => window.__bench.unlocked !== undefined")
         page.fill("#site-search-q", first)
         page.keyboard.press("Enter")  # the shell opens the search page with ?q=first
-        page.wait_for_function(
-            "window.__journalSearchReady !== undefined || /could not be loaded/"
+        page.wait_for_function(  # functions: the shell's CSP refuses eval'd strings
+            "() => window.__journalSearchReady !== undefined || /could not be loaded/"
             ".test(document.getElementById('search-status')?.textContent)"
         )
         shown = page.eval_on_selector_all("#search-results > li", "li => li.length")
@@ -147,7 +147,7 @@ def unlock_and_search(browser: Browser, shell: Path, first: str, again: str) -> 
         )
         page.fill("#search-q", again)  # one more query, over the opened index
         page.wait_for_function(
-            "window.__bench.againAt !== undefined"
+            "() => window.__bench.againAt !== undefined"
             " && window.__journalAnswered > window.__bench.againAt"
         )
         again_ms = page.evaluate("window.__journalAnswered - window.__bench.againAt")
