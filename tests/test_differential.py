@@ -217,6 +217,23 @@ CHANGES: dict[str, Callable[[Path], None]] = {
     ),
     "photo replaced": lambda r: (r / "entries" / "2026" / "stage.png").write_bytes(b"\x89PNG 2"),
     "static file shadowing a page": lambda r: write_journal(r, {"/static/404.html": "static"}),
+    # issue 24: a page's links depend on other entries (their titles, ids, whether shown)
+    "links added": lambda r: (r / "entries" / "2026" / "2026-11-21-links.md").write_text(
+        entry(
+            "2026-11-21",
+            "win",
+            "running",
+            title="Links",
+            body="[[First talk]], [[2026-09-01-first-talk|that]] and "
+            "[t](2026-09-01-first-talk.md#x).",
+        )
+    ),
+    "linked entry retitled": lambda r: edit(
+        r, "2026/2026-09-01-first-talk.md", "title: First talk", "title: The first talk"
+    ),
+    "linked entry made private": lambda r: edit(
+        r, "2026/2026-09-01-first-talk.md", "difficulty: 6", "difficulty: 6\nprivate: true"
+    ),
 }
 
 
