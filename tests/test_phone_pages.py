@@ -9,8 +9,8 @@ long address, word, table and line of code, built the day after its last entry a
 later. PDF text is read by a small reader below (no pdftotext here): Chromium writes each
 page's text as hex glyph codes under Type0 fonts whose ToUnicode maps give the characters.
 
-`SCREENSHOTS=1 python3 -m pytest tests/test_phone_pages.py` also writes the streaks page and
-the entry's screenshots into docs/.
+`SCREENSHOTS=1 python3 -m pytest tests/test_phone_pages.py` also writes screenshots of these
+pages into docs/ (streaks-*, calendar-phone-*, entry-long-address-phone-*, entry-printed.png).
 """
 
 from __future__ import annotations
@@ -179,6 +179,12 @@ def test_every_chart_opens_at_its_latest_end_and_no_page_is_wider_than_the_scree
             if viewport == "phone" and key in ("home", "domain"):
                 # the year of days is wider than the phone: it scrolls, and opened at the end
                 assert [c["scrolls"] for c in charts if "heat" in c["kind"]] == [True], key
+            if os.environ.get("SCREENSHOTS") and key == "home" and viewport == "phone":
+                DOCS.mkdir(exist_ok=True)
+                page.locator("figure:has(svg.heat)").scroll_into_view_if_needed()
+                page.screenshot(path=str(DOCS / f"calendar-phone-{scheme}.png"))
+            if os.environ.get("SCREENSHOTS") and key == "streaks" and viewport == "desktop":
+                page.screenshot(path=str(DOCS / f"streaks-desktop-{scheme}.png"))
         assert kinds["home"] == {"heat"}
         assert kinds["domain"] == {"heat", "strip", "scatter", "bars"}
         assert kinds["streaks"] == {"strip"}
@@ -321,8 +327,9 @@ def test_the_streaks_page_fits_a_phone_as_cards(sites, browser, scheme):
         context.close()
 
 
-def test_a_long_address_word_table_and_code_stay_inside_a_phone(sites, browser):
-    context, page = open_page(browser, sites["now"], "entry", "phone")
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_a_long_address_word_table_and_code_stay_inside_a_phone(sites, browser, scheme):
+    context, page = open_page(browser, sites["now"], "entry", "phone", scheme)
     try:
         sizes = page.evaluate(
             """() => { const box = e => { const r = e.getBoundingClientRect();
@@ -332,7 +339,9 @@ def test_a_long_address_word_table_and_code_stay_inside_a_phone(sites, browser):
                 h1: box(document.querySelector('h1')),
                 link: box(body.querySelector('a')),
                 word: box([...body.querySelectorAll('p')].find(p => p.textContent.length > 100)),
-                table: box(body.querySelector('table')), pre: box(body.querySelector('pre'))};
+                table: box(body.querySelector('table')), pre: box(body.querySelector('pre')),
+                lines: [...body.querySelectorAll('th')].map(th => th.getBoundingClientRect().height
+                  / parseFloat(getComputedStyle(th).lineHeight))};
             }"""
         )
         assert sizes["page"] <= 390, sizes
@@ -340,13 +349,18 @@ def test_a_long_address_word_table_and_code_stay_inside_a_phone(sites, browser):
             assert sizes[part][0] >= 0 and sizes[part][1] <= 390, (part, sizes)
         for part in ("h1", "link", "word"):
             assert sizes[part][2] == 0, (part, sizes)  # wrapped, nothing hidden
-        # the table and the code scroll in their own boxes
+        # the table and the code scroll in their own boxes, the table's cells whole: "column
+        # 11" on at most two lines (broken at its space, not between letters)
         assert sizes["table"][2] > 0 and sizes["pre"][2] > 0, sizes
-        if AXE.exists():
+        assert len(sizes["lines"]) == 12 and max(sizes["lines"]) < 2.5, sizes["lines"]
+        if AXE.exists():  # the boxes that scroll can be reached by keyboard
             assert axe_violations(page) == []
+        else:
+            require(AXE)
         if os.environ.get("SCREENSHOTS"):
             DOCS.mkdir(exist_ok=True)
-            page.screenshot(path=str(DOCS / "entry-long-address-phone-light.png"))
+            page.locator(".body").scroll_into_view_if_needed()
+            page.screenshot(path=str(DOCS / f"entry-long-address-phone-{scheme}.png"))
     finally:
         context.close()
 
@@ -461,11 +475,18 @@ def test_every_page_prints_its_own_content_without_the_navigation(sites, browser
               return [main.querySelector('h1').innerText, first.innerText]; }"""
         )
         page.emulate_media(media="print")
+        page.set_viewport_size({"width": 681, "height": 1000})  # A4's width inside its margins
         clipped = page.evaluate(
-            """() => [...document.querySelectorAll('.chart-scroll, .scroll')]
-                 .filter(b => b.offsetParent && b.scrollWidth > b.clientWidth + 1).length"""
+            """() => { const right = document.querySelector('main').getBoundingClientRect().right;
+              const boxes = '.chart-scroll, .scroll, .body table, .body pre';
+              return [...document.querySelectorAll(boxes)]
+                .filter(b => b.offsetParent && (b.scrollWidth > b.clientWidth + 1
+                  || b.getBoundingClientRect().right > right + 1)).length; }"""
         )
-        assert clipped == 0  # charts and tables print whole, not cut at a scroll box's edge
+        assert clipped == 0  # charts, tables and code print whole, not cut at a box's edge
+        if os.environ.get("SCREENSHOTS") and key == "entry":
+            DOCS.mkdir(exist_ok=True)
+            page.screenshot(path=str(DOCS / "entry-printed.png"), full_page=True)
         pages = pdf_pages(page.pdf(format="A4"))
         text = squash(" ".join(pages))
         for part in screen:
