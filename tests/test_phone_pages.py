@@ -27,6 +27,7 @@ from pathlib import Path
 import pytest
 
 from journal.build import Options, build
+from journal.pages import charts
 from journal.publish import crypto
 from journal.publish.site import publish
 from tests.test_webcheck import AXE, axe_violations, require
@@ -134,6 +135,9 @@ CHARTS = """() => [...document.querySelectorAll('.chart-scroll')].map(box => {
     latest: marks.length ? rect(marks[marks.length - 1]) : null,
     legends: [...svg.querySelectorAll('.legend')].map(rect),
     title: title ? rect(title) : null,
+    cut: [...svg.querySelectorAll('text')].filter(t => { const b = t.getBBox();
+      return b.x < -0.5 || b.x + b.width > svg.viewBox.baseVal.width + 0.5; })
+      .map(t => t.textContent),
   };
 })"""
 
@@ -146,6 +150,7 @@ def check_charts(page) -> list[dict]:
     charts = page.evaluate(CHARTS)
     for c in charts:
         assert c["latest"] and inside(c["latest"], c["box"]), c
+        assert c["cut"] == [], c  # no label runs past its chart's edge
         for legend in c["legends"]:
             assert inside(legend, c["box"]), c
         if c["title"]:
@@ -206,6 +211,25 @@ def test_chart_text_is_at_least_11_px_as_drawn_on_a_phone(sites, browser, when):
             assert sizes and min(sizes) >= 11, (key, min(sizes))
     finally:
         context.close()
+
+
+def test_the_calendar_s_last_month_name_is_not_cut(browser):
+    """A year ending on the 1st of a month names that month over the last column: the
+    chart is wide enough for the name (it was cut at the chart's edge on the desktop)."""
+    parts = charts.calendar_heatmap({}, date(2025, 12, 2), date(2026, 12, 1), id_prefix="t")
+    page = browser.new_page()
+    try:
+        page.set_content("".join(p for p in parts if isinstance(p, str)))
+        names = page.eval_on_selector_all(
+            "svg text",
+            """ts => ts.map(t => [t.textContent, t.getBBox().x + t.getBBox().width,
+                 t.ownerSVGElement.viewBox.baseVal.width])""",
+        )
+    finally:
+        page.close()
+    december = [n for n in names if n[0] == "Dec"]
+    assert len(december) == 2  # the first column's December, and the last's
+    assert all(right <= width for _, right, width in names), names
 
 
 LAST_CELL_IN_VIEW = (
