@@ -36,7 +36,7 @@ def create_exclusive(path: Path, text: str) -> None:
 
 # Keys left empty for the user to fill in, with what they mean; an empty key is "not
 # rated", never an error. The lesson is not among them: it is asked once, in the body,
-# under "What did I learn?", where an answer counts (journal/load/entry.py).
+# under "What did I learn?", where an answer counts (journal/load/rules/setback.py).
 BLANKS = {
     "win": [
         ("difficulty", "1-10: how hard it was"),
