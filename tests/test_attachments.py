@@ -88,8 +88,8 @@ def test_missing_outside_and_escaping_references_are_path_line_errors(tmp_path):
     # issue 24: a missing file and a link outside entries/ are warnings (kept as written,
     # never copied); a link inside entries/ that leads out through a symlink stays an error
     assert (
-        "entries/2026/2026-01-01-x.md:7: `entries/2026/gone.png` is missing: kept as written, "
-        "never copied [warning]"
+        "entries/2026/2026-01-01-x.md:7: `entries/2026/gone.png` is missing, so it is never "
+        "copied [warning]"
     ) in text
     assert (
         "entries/2026/2026-01-01-x.md:9: link to `journal.toml` leads outside entries/: kept as "

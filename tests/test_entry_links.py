@@ -99,7 +99,9 @@ def test_a_link_to_an_entry_not_published_keeps_its_text_and_nothing_else(tmp_pa
     publish(root, out, ring=None, passphrase=None, today=date(2026, 11, 22))
     page = (out / "entries" / "2026-01-05-meetup.html").read_text()
     assert hrefs(page)[7] is None or hrefs(page)[7] == ""  # no address
-    assert "ocelot" not in page.replace("Ocelot day", "")  # its id appears nowhere
+    # `[[Ocelot day]]` written without text: neither the title nor the id shows
+    assert "an entry not in this site" in page and "ocelot" not in page.lower()
+    assert not any("ocelot" in p.read_text().lower() for p in out.rglob("*.*") if p.is_file())
     assert not (out / "entries" / "2026-01-06-ocelot.html").exists()
 
 
@@ -130,7 +132,8 @@ def test_broken_links_are_warnings_like_mkdocs_and_strict_fails(tmp_path):
     assert said == [
         "entries/2026-01-05-a.md:7: link to 2025-12-01-tlak.md: no such entry "
         "(did you mean `2025-12-01-talk`?) [warning]",
-        "entries/2026-01-05-a.md:7: link to [[First tlak]]: no such entry [warning]",
+        "entries/2026-01-05-a.md:7: link to [[First tlak]]: no such entry "
+        "(did you mean `First talk`?) [warning]",
         "entries/2026-01-05-a.md:8: link to ../about/index.md leads outside entries/: kept as "
         "written [warning]",
         "entries/2026-01-05-a.md:8: link to `about` leads outside entries/: kept as written, "
@@ -219,7 +222,10 @@ def test_links_work_in_an_unlocked_publish(tmp_path, page):
         page.wait_for_function("() => document.querySelector('h1')?.textContent === 'First talk'")
         page.go_back()
         page.wait_for_function("() => document.querySelector('h1')?.textContent === 'Meetup'")
-    assert page.locator("a >> text=Ocelot day").get_attribute("href") is None
+    # the private entry's link: no address, and neither its title nor its id
+    hidden = page.locator("a >> text=an entry not in this site")
+    assert hidden.get_attribute("href") is None
+    assert "Ocelot" not in page.inner_text("main") and "ocelot" not in page.content()
 
 
 def test_linkchecker_finds_no_broken_link_in_a_journal_full_of_links(tmp_path, served):
@@ -244,3 +250,23 @@ def test_linkchecker_finds_no_broken_link_in_a_journal_full_of_links(tmp_path, s
     )  # fmt: skip
     assert done.returncode == 0, done.stdout[-3000:]
     assert re.search(r"\b0 errors found", done.stdout), done.stdout[-2000:]
+
+
+def test_with_a_title_a_leading_heading_stays_in_the_body_with_its_links(tmp_path):
+    root = write_journal(
+        tmp_path / "j",
+        {
+            f"{TALK}.md": entry("2025-12-01", title="First talk"),
+            "2026-01-05-a.md": entry(
+                "2026-01-05", title="Given title", body="# About [[2025-12-01-talk]]\n\nText."
+            ),
+            "2026-01-06-b.md": entry("2026-01-06", body="# Heading as title\n\nText."),
+        },
+    )
+    site = tmp_path / "site"
+    build(root, site, Options(today=date(2026, 11, 22)))
+    page = (site / "entries" / "2026-01-05-a.html").read_text()
+    assert '<h1 id="about">About <a href="2025-12-01-talk.html">First talk</a></h1>' in page
+    assert "Linked from" in (site / "entries" / f"{TALK}.html").read_text()
+    other = (site / "entries" / "2026-01-06-b.html").read_text()
+    assert "<h1>Heading as title</h1>" in other and other.count("Heading as title</h1>") == 1

@@ -132,7 +132,7 @@ def load_journal(root: Path, memo=None, sources: Sources | None = None) -> Journ
     return Journal(root, config, tuple(entries), bodies, tuple(sorted(problems)), files, links)
 
 
-MISSING = " is missing: kept as written, never copied"
+MISSING = " is missing, so it is never copied"
 MAX_ATTACHMENT_BYTES = 64 * 1024 * 1024  # a photo or a document; more is a mistake
 ATTACHMENT_HINT = "a file next to the entry or in a folder beside it, inside entries/"
 

@@ -24,9 +24,13 @@ from journal.config import suggest
 from journal.errors import Problem
 
 MARK = "\ue000"  # a private-use character: never produced by Markdown for an address
+LABEL = "\ue001"  # around the number of a `[[target]]` written without text: the page fills in
+# the target's title (or says it is not in this site), so an id never shows in place of a
+# private entry's title
 ENTRIES = "entries"
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _PLACEHOLDER = re.compile(f'href="{MARK}(\\d+){MARK}"')
+_LABEL = re.compile(f"{LABEL}(\\d+){LABEL}")
 
 
 class Link(NamedTuple):
@@ -64,7 +68,11 @@ def _wikilink(state, silent: bool) -> bool:  # noqa: ANN001 - markdown-it's Stat
         token.attrs = {"href": ""}
         token.meta = {"wiki": target}
         text = state.push("text", "", 0)
-        text.content = label
+        default = not inner.partition("|")[2].strip()
+        # written without text: none yet (the page puts in the target's title), so nothing
+        # derived from the text, a heading's id say, can carry a private entry's id
+        text.content = "" if default else label
+        text.meta = {"default_label": default}
         state.push("link_close", "a", -1)
     state.pos = end + 2
     return True
@@ -89,7 +97,8 @@ def entry_links(tokens: list, relpath: str, first_line: int) -> tuple[Link, ...]
         if token.type != "inline" or not token.children or token.map is None:
             continue
         line = first_line + token.map[0]
-        for child in token.children:
+        children = token.children
+        for i, child in enumerate(children):
             if child.type in ("softbreak", "hardbreak"):
                 line += 1
             if child.type != "link_open":
@@ -99,6 +108,9 @@ def entry_links(tokens: list, relpath: str, first_line: int) -> tuple[Link, ...]
                 continue
             if link.form != "outside":
                 child.attrs["href"] = f"{MARK}{len(found)}{MARK}"
+                after = children[i + 1] if i + 1 < len(children) else None
+                if after is not None and (after.meta or {}).get("default_label"):
+                    after.content = f"{LABEL}{len(found)}{LABEL}"
             found.append(link)
     return tuple(found)
 
@@ -126,11 +138,13 @@ def _link_of(token, relpath: str, line: int) -> Link | None:  # noqa: ANN001 - T
 
 class Target(NamedTuple):
     """Where a placeholder goes: an entry's page ("page", its path and fragment), nowhere
-    ("hidden": the entry is not shown), or the address as written ("written")."""
+    ("hidden": the entry is not shown), or the address as written ("written"); `label`:
+    the text of a `[[target]]` written without any (the title, or what was written)."""
 
     kind: str
     value: str
     fragment: str = ""
+    label: str = ""
 
 
 def resolve_links(
@@ -148,13 +162,14 @@ def resolve_links(
         titles.setdefault(e.title.casefold(), []).append(e.id)
     broken = set(unparsed_ids)
     known = sorted(by_id)
+    named = sorted({e.title for e in entries})  # for "did you mean" on a [[Title]]
     resolved: dict[str, tuple[tuple[str | None, str], ...]] = {}
     problems: list[Problem] = []
     outside_seen: set[str] = set()
     for e in entries:
         found = []
         for link in links.get(e.id, ()):
-            target, problem = _resolve(link, by_id, by_path, titles, broken, known)
+            target, problem = _resolve(link, by_id, by_path, titles, broken, known, named)
             if link.form == "outside":
                 if link.key not in outside_seen:
                     outside_seen.add(link.key)
@@ -182,6 +197,7 @@ def _resolve(
     titles: Mapping[str, list[str]],
     broken: set[str],
     known: list[str],
+    named: list[str] = (),  # type: ignore[assignment]
 ) -> tuple[str | None, str | None]:
     """(target id or None, what is wrong or None)."""
     if link.form == "outside":
@@ -210,7 +226,7 @@ def _resolve(
         )
     if key in broken:
         return None, None
-    return None, _no_such(link.written, suggest(key, known))
+    return None, _no_such(link.written, suggest(key, [*known, *named]))
 
 
 def _no_such(written: str, hint: str) -> str:
@@ -230,11 +246,12 @@ def link_targets(
     targets = []
     for (target, fragment), link in zip(resolved, links, strict=True):
         if target is None:
-            targets.append(Target("written", link.written if link.form != "wiki" else ""))
+            written = link.written if link.form != "wiki" else ""
+            targets.append(Target("written", written, "", link.key))
         elif target not in shown:
-            targets.append(Target("hidden", ""))
+            targets.append(Target("hidden", "", "", "an entry not in this site"))
         else:
-            targets.append(Target("page", entry_path(target), fragment))
+            targets.append(Target("page", entry_path(target), fragment, shown[target].title))
     return tuple(targets)
 
 
@@ -244,6 +261,10 @@ def fill_links(html: str, targets: tuple[Target, ...], url) -> str:  # noqa: ANN
 
     if MARK not in html:
         return html
+
+    def label(match: re.Match) -> str:
+        n = int(match.group(1))
+        return str(escape(targets[n].label)) if n < len(targets) else ""
 
     def address(match: re.Match) -> str:
         n = int(match.group(1))
@@ -256,4 +277,4 @@ def fill_links(html: str, targets: tuple[Target, ...], url) -> str:  # noqa: ANN
             return f'href="{escape(target.value)}"'
         return 'title="not in this site"'  # hidden or nowhere: the text stays, no address
 
-    return _PLACEHOLDER.sub(address, html)
+    return _LABEL.sub(label, _PLACEHOLDER.sub(address, html))

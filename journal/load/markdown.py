@@ -15,7 +15,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
 from journal.load import MARKDOWN_SETTINGS  # noqa: F401 - where it used to be
-from journal.load.links import Link, entry_links, wikilinks_plugin
+from journal.load.links import LABEL, Link, entry_links, wikilinks_plugin
 from journal.text import slugify
 
 # Ids the page templates use: a heading in a body never takes one (a `## Main` heading would
@@ -213,7 +213,9 @@ def _balanced(section: list) -> bool:
     return depth == 0
 
 
-def render(body: str, relpath: str | None = None, first_line: int = 1) -> RenderedBody:
+def render(
+    body: str, relpath: str | None = None, first_line: int = 1, titled: bool = False
+) -> RenderedBody:
     """Render an entry body; a leading `# heading` becomes the title, not part of the body,
     and unanswered prompts are left out. With the entry's `relpath` (and the file line the
     body starts on), local images and file links are found and pointed at their copies."""
@@ -221,7 +223,12 @@ def render(body: str, relpath: str | None = None, first_line: int = 1) -> Render
     env: dict = {}
     tokens = md.parse(body, env)
     heading = None
-    if len(tokens) >= 3 and tokens[0].type == "heading_open" and tokens[0].tag == "h1":
+    if (
+        not titled  # with a `title:`, a leading heading is part of the body
+        and len(tokens) >= 3
+        and tokens[0].type == "heading_open"
+        and tokens[0].tag == "h1"
+    ):
         heading = tokens[1].content.strip()
         tokens = tokens[3:]
     tokens, answers = _prompt_sections(tokens)
@@ -231,8 +238,10 @@ def render(body: str, relpath: str | None = None, first_line: int = 1) -> Render
     for token in tokens:
         if token.type == "inline" and token.children:
             text_parts.extend(
-                child.content for child in token.children if child.type in ("text", "code_inline")
-            )
+                child.content
+                for child in token.children
+                if child.type in ("text", "code_inline") and LABEL not in child.content
+            )  # a wikilink's label is its target's title, known only on the page
         elif token.type in ("code_block", "fence"):
             text_parts.append(token.content)
     html = md.renderer.render(tokens, md.options, env)

@@ -8,4 +8,4 @@ from journal.load.rules.context import EntryContext
 
 def rule(ctx: EntryContext) -> None:
     if ctx.when is not None:
-        ctx.rendered = markdown.render(ctx.body, ctx.relpath, ctx.body_line)
+        ctx.rendered = markdown.render(ctx.body, ctx.relpath, ctx.body_line, titled=bool(ctx.title))
