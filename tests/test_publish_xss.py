@@ -427,10 +427,10 @@ def test_the_sanitiser_keeps_what_markdown_writes():
         '<td style="text-align:center">c</td>\n'
         "</tr>\n</tbody>\n</table>\n"
         '<ul class="contains-task-list">\n'
-        '<li class="task-list-item"><input class="task-list-item-checkbox" checked="checked"'
-        ' disabled="disabled" type="checkbox"> legitdone</li>\n'
-        '<li class="task-list-item"><input class="task-list-item-checkbox" disabled="disabled"'
-        ' type="checkbox"> legittodo</li>\n'
+        '<li class="task-list-item"><label><input class="task-list-item-checkbox"'
+        ' checked="checked" disabled="disabled" type="checkbox"> legitdone</label></li>\n'
+        '<li class="task-list-item"><label><input class="task-list-item-checkbox"'
+        ' disabled="disabled" type="checkbox"> legittodo</label></li>\n'
         "</ul>\n"
         '<p>A note<sup class="footnote-ref"><a href="#user-content-fn1" id="user-content-fnref1">'
         "[1]</a></sup> with <s>struck</s> and <code>code</code>.</p>\n"
@@ -438,7 +438,7 @@ def test_the_sanitiser_keeps_what_markdown_writes():
         '<p><img src="legit/photo.png" alt="Legit photo"></p>\n'
         '<pre><code class="language-python">x = 1\n</code></pre>\n'
         "<blockquote>\n<p>quoted</p>\n</blockquote>\n"
-        "<h2>Heading</h2>\n"
+        '<h2 id="user-content-heading">Heading</h2>\n'
         '<hr class="footnotes-sep">\n'
         '<section class="footnotes">\n<ol class="footnotes-list">\n'
         '<li id="user-content-fn1" class="footnote-item"><p>legitfootnote'
