@@ -223,6 +223,13 @@ def test_links_work_in_an_unlocked_publish(tmp_path, page):
         page.go_back()
         page.wait_for_function("() => document.querySelector('h1')?.textContent === 'Meetup'")
     # the private entry's link: no address, and neither its title nor its id
+    # a #fragment lands on its heading there too (ids carry the sanitiser's prefix)
+    page.click("text=fragment")
+    page.wait_for_function("() => document.querySelector('h1')?.textContent === 'First talk'")
+    assert "user-content-how" in page.evaluate("location.hash")
+    assert page.evaluate("document.getElementById('user-content-how')?.textContent") == "How"
+    page.go_back()
+    page.wait_for_function("() => document.querySelector('h1')?.textContent === 'Meetup'")
     hidden = page.locator("a >> text=an entry not in this site")
     assert hidden.get_attribute("href") is None
     assert "Ocelot" not in page.inner_text("main") and "ocelot" not in page.content()

@@ -8,11 +8,11 @@ from html import unescape
 
 from journal.load import markdown
 from journal.load.entry import Body, Entry, FullEntry
-from journal.load.links import link_targets
+from journal.load.links import Target, link_targets
 from journal.pages.model import Site
 from journal.pages.page import Page
 from journal.pages.paths import entry_path
-from journal.sanitise import clean_html
+from journal.sanitise import ID_PREFIX, clean_html
 
 
 def apply_command(e: Entry) -> str:
@@ -92,6 +92,16 @@ def shown_body(body: Body, html: str, encrypted: bool) -> Body:
     return Body(html, body.text, body.words, attachments=body.attachments, links=body.links)
 
 
+def shown_targets(targets: tuple[Target, ...], encrypted: bool) -> tuple[Target, ...]:
+    """In an encrypted publish, ids in bodies carry the sanitiser's prefix (so an entry can
+    never take an id the shell's scripts use): a link's #fragment follows them."""
+    if not encrypted:
+        return targets
+    return tuple(
+        t._replace(fragment=f"#{ID_PREFIX}{t.fragment[1:]}") if t.fragment else t for t in targets
+    )
+
+
 def linked_from(site: Site) -> dict[str, list[Entry]]:
     """Entry id -> the shown entries whose bodies link to it, in time order (backlinks)."""
     found: dict[str, list[Entry]] = {}
@@ -128,7 +138,9 @@ def entry_pages(site: Site) -> list[Page]:
             "counter_evidence": ev.counter_evidence_for(e),
             "apply_command": apply_command(e) if e.kind == "setback" else None,
             # where each link of the body leads in this build, and who links here
-            "link_targets": link_targets(site.journal.links.get(e.id, ()), body.links, site.by_id),
+            "link_targets": shown_targets(
+                link_targets(site.journal.links.get(e.id, ()), body.links, site.by_id), encrypted
+            ),
             "linked_from": backlinks.get(e.id, []),
         }
         pages.append(Page(entry_path(e.id), "entry.html", context))
