@@ -390,3 +390,25 @@ def test_typed_on_a_phone_after_unlocking(sealed, browser):
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
     finally:
         context.close()
+
+
+def test_the_count_of_results_has_thousands_separators(browser, tmp_path):
+    """As home writes 2,468 entries: 1,200 matches read "1,200 entries match"."""
+    files = {
+        f"2026/2026-{1 + i // 28:02}-{1 + i % 28:02}-n{i}.md": entry(
+            f"2026-{1 + (i // 28) % 12:02}-{1 + i % 28:02}", title=f"Ocelot run {i}"
+        )
+        for i in range(1200)
+    }
+    root = write_journal(tmp_path / "j", files)
+    site = tmp_path / "site"
+    build(root, site, Options(today=date(2026, 12, 31)))
+    page = browser.new_page()
+    try:
+        page.goto((site / "search.html").as_uri() + "?q=ocelot")
+        page.wait_for_function(
+            "() => /match/.test(document.getElementById('search-status').textContent)"
+        )
+        assert page.inner_text("#search-status") == "1,200 entries match; 1–50 shown."
+    finally:
+        page.close()

@@ -5,6 +5,8 @@
    document for every page, journalSearchPage() sets up each search page it shows. */
 (function () {
   "use strict";
+  /* 2,366 as the site's other pages write it (thousands separated by a comma). */
+  function count(n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ","); }
   if (window.journalSearchPage) { window.journalSearchPage(); return; }  /* loaded again */
 
   document.addEventListener("keydown", function (event) {
@@ -334,7 +336,8 @@
       list.start = first + 1;
       var items = numbers.map(function (e) { return list.appendChild(item(e, result.words)); });
       status.textContent = n === 0 ? "No entries match." : n === 1 ? "1 entry matches." :
-        n + " entries match" + (pages > 1 ? "; " + (first + 1) + "\u2013" + (first + numbers.length) + " shown." : ".");
+        count(n) + " entries match" + (pages > 1 ? "; " + count(first + 1) + "\u2013" +
+          count(first + numbers.length) + " shown." : ".");
       showPager(pages);
       return rows(index, numbers).then(function (found) {
         if (mine !== drawn) return;
