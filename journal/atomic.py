@@ -251,17 +251,3 @@ def _create_in_place(path: Path, data: bytes, mode: int) -> None:
         with contextlib.suppress(OSError):
             os.unlink(path)
         raise
-    except OSError as exc:
-        raise WriteError(path, reason(exc), "nothing was written") from None
-    try:
-        try:
-            _write_all(fd, data)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(path)
-        if isinstance(exc, OSError):
-            raise WriteError(path, reason(exc), "nothing was written") from None
-        raise

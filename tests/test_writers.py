@@ -438,3 +438,23 @@ def test_a_full_standard_output_is_one_line(tmp_path, buffered):
         1,
         "journal: standard output: cannot be written (no space left on device)\n",
     )
+
+
+def test_create_exclusively_without_hard_links_writes_the_file_once(tmp_path, monkeypatch):
+    """Where a file system refuses hard links, the new file is made with O_EXCL on its name:
+    whole, never over another, and no hidden temporary file is left."""
+    import errno as errno_module
+
+    from journal import atomic
+
+    def no_links(*args, **kwargs):
+        raise OSError(errno_module.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(atomic.os, "link", no_links)
+    path = tmp_path / "a.md"
+    atomic.create_exclusively(path, b"written once\n")
+    assert path.read_bytes() == b"written once\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.md"]
+    with pytest.raises(FileExistsError):
+        atomic.create_exclusively(path, b"again\n")
+    assert path.read_bytes() == b"written once\n"

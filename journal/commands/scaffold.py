@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -105,25 +104,6 @@ def short_slug(title: str) -> str:
     return slug
 
 
-def new_entry(
-    root: Path,
-    kind: str,
-    title: str,
-    domain: str,
-    when: date,
-    tags: list[str],
-    fields: dict | None = None,
-    body: str | None = None,
-    before_writing: Callable[[], object] = lambda: None,
-) -> Path:
-    """Write a new entry, checked first (a `follows` against the journal too): nothing is
-    written when `check` would report an error in it, or when `before_writing` raises."""
-    path, text = planned_entry(root, kind, title, domain, when, tags, fields, body)
-    before_writing()
-    create_exclusive(path, text)
-    return path
-
-
 def planned_entry(
     root: Path,
     kind: str,
@@ -134,8 +114,9 @@ def planned_entry(
     fields: dict | None = None,
     body: str | None = None,
 ) -> tuple[Path, str]:
-    """(where a new entry goes, its text), checked as `new_entry` checks it; nothing is
-    written (the editor path writes the text elsewhere first, see commands/writing.py)."""
+    """(where a new entry goes, its text), checked first (a `follows` against the journal
+    too): an error raises before anything is written. The caller writes it: at once, or
+    through the editor, outside entries/ first (commands/writing.py)."""
     slug = short_slug(title)
     entry_id = f"{when.isoformat()}-{slug}"
     rel = f"{ENTRIES_DIR}/{entry_id}.md"
