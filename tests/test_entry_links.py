@@ -5,13 +5,10 @@ MkDocs' and `--strict`; links leading outside entries/ kept as written."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
 import shutil
 import subprocess
 import sys
-import threading
 from datetime import date
 from pathlib import Path
 
@@ -26,6 +23,7 @@ from tests.conftest import entry, write_journal
 from tests.test_preview import get, wait_for
 from tests.test_publish import PASS
 from tests.test_publish import fast_kdf as fast_kdf  # noqa: F401 - the same autouse fixture
+from tests.test_publish_browser import http_root as http_root  # noqa: F401 - the fixture
 from tests.test_publish_browser import unlock
 
 TODAY = "2026-11-22"
@@ -172,25 +170,12 @@ def click_through(page, start: str) -> None:
         page.wait_for_function("() => document.querySelector('h1')?.textContent === 'Meetup'")
 
 
-@pytest.fixture
-def served(tmp_path):
-    folder = tmp_path / "www"
-    folder.mkdir()
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
-    handler.log_message = lambda *a: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield folder, server.server_address[1]
-    server.shutdown()
-    server.server_close()
-
-
-def test_links_work_from_file_and_a_sub_path(tmp_path, page, served):
+def test_links_work_from_file_and_a_sub_path(tmp_path, page, http_root):
     root = journal(tmp_path)
     site = tmp_path / "site"
     build(root, site, Options(today=date(2026, 11, 22)))
     click_through(page, (site / "entries" / "2026-01-05-meetup.html").as_uri())
-    folder, port = served
+    folder, port = http_root
     shutil.copytree(site, folder / "journal")
     click_through(page, f"http://127.0.0.1:{port}/journal/entries/2026-01-05-meetup.html")
 
@@ -235,7 +220,7 @@ def test_links_work_in_an_unlocked_publish(tmp_path, page):
     assert "Ocelot" not in page.inner_text("main") and "ocelot" not in page.content()
 
 
-def test_linkchecker_finds_no_broken_link_in_a_journal_full_of_links(tmp_path, served):
+def test_linkchecker_finds_no_broken_link_in_a_journal_full_of_links(tmp_path, http_root):
     if shutil.which("linkchecker") is None:
         pytest.skip("linkchecker is not installed (apt-get install linkchecker; .ci/run does)")
     files = {
@@ -249,7 +234,7 @@ def test_linkchecker_finds_no_broken_link_in_a_journal_full_of_links(tmp_path, s
     }
     files["2026/2026-02-01-day.md"] = entry("2026-02-01", title="Day 1", body="## Notes\n\nx")
     root = write_journal(tmp_path / "j", files)
-    folder, port = served
+    folder, port = http_root
     build(root, folder / "journal", Options(today=date(2026, 11, 22)))
     done = subprocess.run(
         ["linkchecker", "--no-status", "--check-extern", f"http://127.0.0.1:{port}/journal/"],

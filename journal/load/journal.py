@@ -7,7 +7,7 @@ import os
 import re
 import stat
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -149,15 +149,21 @@ def check_attachments(
     seen: dict[str, str | None] = {}  # target -> what is wrong with it, or None
     outside: set[str] = set()  # outside entries/: said once per target, kept as written
     bodies = list(bodies)
-    entry_files: set[tuple[int, int]] | None = None  # (device, inode) of every entry file
+    paths = [*entry_paths, *(path for path, _, _ in bodies)]
+    inodes: list[set[tuple[int, int]]] = []  # (device, inode) of every entry file, once asked
+
+    def is_entry_file(st: os.stat_result) -> bool:
+        """Only for a file with more than one name: one stat an entry, once a build."""
+        if not inodes:
+            inodes.append(_inodes(root, paths))
+        return (st.st_dev, st.st_ino) in inodes[0]
+
     for relpath, entry_id, body in bodies:
         refs = getattr(body, "attachments", ())
         ok: list[str] = []
         for target, line in refs:
-            if entry_files is None:  # only when something is attached: one stat an entry
-                entry_files = _inodes(root, [*entry_paths, *(path for path, _, _ in bodies)])
             if target not in seen:
-                seen[target] = _attachment_problem(root, top, target, entry_files)
+                seen[target] = _attachment_problem(root, top, target, is_entry_file)
             wrong = seen[target]
             if wrong is None:
                 if target not in ok:
@@ -192,7 +198,7 @@ def _inodes(root: Path, relpaths: Iterable[str]) -> set[tuple[int, int]]:
 
 
 def _attachment_problem(
-    root: Path, top: str, target: str, entry_files: set[tuple[int, int]]
+    root: Path, top: str, target: str, is_entry_file: Callable[[os.stat_result], bool]
 ) -> str | None:
     if not target.startswith("entries/"):
         return f"link to `{target}` leads outside entries/: kept as written, never copied"
@@ -207,7 +213,7 @@ def _attachment_problem(
         st = os.stat(real)
     except OSError:
         return f"`{target}`{MISSING}"
-    if (st.st_dev, st.st_ino) in entry_files:
+    if st.st_nlink > 1 and is_entry_file(st):
         return f"`{target}` is an entry's Markdown file under another name (a hard link; refused)"
     if not stat.S_ISREG(st.st_mode):
         return f"`{target}` is not a regular file"
