@@ -529,8 +529,10 @@ def parser() -> argparse.ArgumentParser:
         "new",
         parents=[common],
         help="write a new entry, in your editor",
-        description="Write entries/YYYY-MM-DD-slug.md (never over a file), open it in $VISUAL "
-        "or $EDITOR, then check it and offer to reopen it while it has errors.",
+        description="Write entries/YYYY-MM-DD-slug.md (never over a file). With the editor "
+        "($VISUAL, $EDITOR, else editor, vi or nano) the text is written outside entries/ first, "
+        "checked when the editor closes (with an offer to reopen it while it has errors), and "
+        "moved in once something was written; an untouched template is discarded.",
     )
     p.add_argument("kind", choices=["win", "setback"], help="what happened: win or setback")
     p.add_argument("title", help="one line; the file is named after it")
@@ -614,13 +616,14 @@ def parser() -> argparse.ArgumentParser:
         "edit",
         parents=[common],
         help="reopen an entry in your editor",
-        description="Open an entry in $VISUAL or $EDITOR, then check it as `new` does.",
+        description="Open an entry in your editor, then check it as `new` does; an entry "
+        "with errors opens too (by id, path, or `last`).",
     )
     p.add_argument(
         "what",
         nargs="+",
-        metavar="ID|last|WORDS",
-        help="an id, `last` (the newest), or words of its title",
+        metavar="ID|last|WORDS|PATH",
+        help="an id, `last` (the newest), words of its title, or its path",
     )
     p.set_defaults(func=cmd_edit)
 
