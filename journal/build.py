@@ -190,40 +190,19 @@ def outputs_stamp(out: Path) -> str:
 # --- the stages ---------------------------------------------------------------------------------
 
 
-def make_pages(
-    root: Path,
-    options: Options,
-    memo: Memo | None = None,
-    sources: Sources | None = None,
-):  # noqa: ANN201 - (Journal, Site, list[Page])
-    """Load, analyse and list the pages; raises ProblemsError before anything is written."""
-    from journal.analyse import analyse
-    from journal.load.journal import load_journal
-    from journal.pages import SiteOptions, site_pages
-
-    today = options.today or date.today()
-    full = load_journal(root, memo, sources)
-    shown = full.select(drafts=options.drafts or options.preview, private=options.private)
-    evidence = analyse(shown, today)
-    site, pages = site_pages(
-        shown,
-        evidence,
-        SiteOptions(preview=options.preview, encrypted=options.encrypted),
-        template_dirs(root),
-    )
-    return full, site, pages
-
-
 def site_files(
     root: Path, options: Options, linker: Linker | None = None
 ) -> tuple[Journal, dict[str, bytes]]:
     """Every file of the site in memory at its logical path (for publish)."""
+    from journal.engine import key_pages, list_site
     from journal.render import Renderer, make_env, render_many
 
-    full, site, pages = make_pages(root, options)
-    renderer = Renderer(make_env(template_dirs(root)), site.common(), linker)
+    listed = list_site(root, options)
+    common = listed.site.common()
+    pages = [k.page for k in key_pages(listed.pages, listed.shown.bodies, listed.index)]
+    renderer = Renderer(make_env(template_dirs(root)), common, linker)
     files = dict(zip((p.path for p in pages), render_many(renderer, pages, _bytes), strict=True))
-    return site.journal, files
+    return listed.site.journal, files
 
 
 def _bytes(path: str, data: bytes) -> bytes:
@@ -316,10 +295,12 @@ def _build(
         elapsed = time.perf_counter() - started
         return BuildResult(last["entries"], last["files"], 0, elapsed, warnings, skipped=True)
 
+    from journal.engine import key_pages, list_site
     from journal.pages.page import PageKeys
     from journal.render import Renderer, make_env, render_many
 
-    full, site, pages = make_pages(root, options, memo, sources)
+    listed = list_site(root, options, memo, sources)
+    full, site = listed.full, listed.site
     if strict and full.warnings:  # before anything is written
         raise strict_failure(full.warnings, STRICT_OUTCOME)
     common = site.common()
@@ -328,18 +309,17 @@ def _build(
         compiled = cache / "templates"
         compiled.mkdir(exist_ok=True)
     renderer = Renderer(make_env(dirs, compiled), common, None)
-    page_key = PageKeys(gkey, common)
+    keyed = key_pages(listed.pages, listed.shown.bodies, listed.index, PageKeys(gkey, common))
     writer = SiteWriter(out, scratch_folder(out, cache))
     try:
         todo, keys = [], []
-        for page in pages:
-            key = page_key(page)
-            found = memo.page(key)
+        for k in keyed:
+            found = memo.page(k.key)
             if found is not None:
-                writer.link(page.path, found)
+                writer.link(k.page.path, found)
             else:
-                todo.append(page)
-                keys.append(key)
+                todo.append(k.page)
+                keys.append(k.key)
         keep: Callable[[str, bytes], object] = _bytes
         if cache is not None:
 

@@ -423,11 +423,13 @@ KEYS_SCRIPT = """
 import json, sys
 from datetime import date
 from pathlib import Path
-from journal.build import Options, make_pages
+from journal.build import Options
+from journal.engine import key_pages, list_site
 from journal.pages.page import PageKeys
-full, site, pages = make_pages(Path(sys.argv[1]), Options(today=date(2026, 11, 22)))
-key = PageKeys("global", site.common())
-print(json.dumps({p.path: key(p) for p in pages}))
+listed = list_site(Path(sys.argv[1]), Options(today=date(2026, 11, 22)))
+key = PageKeys("global", listed.site.common())
+keyed = key_pages(listed.pages, listed.shown.bodies, listed.index, key)
+print(json.dumps({k.page.path: k.key for k in keyed}))
 """
 
 

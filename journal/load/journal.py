@@ -81,10 +81,16 @@ def parse_many(todo: list[tuple[str, bytes]], workers: int | None = None) -> lis
         return [parsed for chunk in pool.map(_parse_batch, batches) for parsed in chunk]
 
 
-def load_journal(root: Path, memo=None, sources: Sources | None = None) -> Journal:  # noqa: ANN001
+def load_journal(
+    root: Path,
+    memo=None,  # noqa: ANN001
+    sources: Sources | None = None,
+    parses: dict[str, Parsed] | None = None,
+) -> Journal:
     """Raise ProblemsError listing every error; return the journal with its warnings otherwise.
 
-    `memo` (journal.memo.Memo) remembers each file's parse by its path and bytes."""
+    `memo` (journal.memo.Memo) remembers each file's parse by its path and bytes;
+    `parses`, when given, receives each entry file's parse (the preview compares the next one)."""
     config, problems = load_config(root)
     sources = sources or read_sources(root)
     problems += sources.problems
@@ -100,6 +106,8 @@ def load_journal(root: Path, memo=None, sources: Sources | None = None) -> Journ
         results[relpath] = parsed
         if memo is not None:
             memo.add_parse(relpath, data, parsed)
+    if parses is not None:
+        parses.update(results)
     entries: list[Entry] = []
     bodies: dict[str, Body] = {}
     entry_problems: list[Problem] = []

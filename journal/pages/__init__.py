@@ -21,12 +21,20 @@ from journal.pages.home import home_page, not_found_page
 from journal.pages.lessons import lessons_pages
 from journal.pages.model import Site, SiteOptions, site_model
 from journal.pages.page import Page
-from journal.pages.search import search_pages
+from journal.pages.search import search_index, search_pages
+from journal.pages.search_index import SearchIndex
 
 __all__ = ["Page", "Site", "SiteOptions", "make_pages", "site_model"]
 
 
-def make_pages(site: Site, template_dirs: list[Path], static: bool = True) -> list[Page]:
+def make_pages(
+    site: Site,
+    template_dirs: list[Path],
+    search_layout: tuple[int, tuple[str, ...]],
+    static: bool = True,
+) -> list[Page]:
+    """Every page, its context made from the entries' frontmatter; what a page shows of the
+    bodies is added late (Page.late), when the bodies and the search index are read."""
     pages = [
         *entry_pages(site),
         *domain_pages(site),
@@ -37,7 +45,7 @@ def make_pages(site: Site, template_dirs: list[Path], static: bool = True) -> li
         *lessons_pages(site),
         home_page(site),
         not_found_page(),
-        *search_pages(site),
+        *search_pages(site, search_layout),
         *feed_pages(site),
         *attachment_pages(site.journal),
     ]
@@ -50,6 +58,8 @@ def make_pages(site: Site, template_dirs: list[Path], static: bool = True) -> li
 
 def site_pages(
     journal: Journal, evidence: Evidence, options: SiteOptions, template_dirs: list[Path]
-) -> tuple[Site, list[Page]]:
+) -> tuple[Site, SearchIndex, list[Page]]:
     site = site_model(journal, evidence, options)
-    return site, make_pages(site, template_dirs, static=not options.encrypted)
+    index = search_index(site, journal.bodies)
+    pages = make_pages(site, template_dirs, index.layout, static=not options.encrypted)
+    return site, index, pages

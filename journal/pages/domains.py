@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from journal.analyse.analytics import audit
 from journal.analyse.case import case
@@ -10,7 +11,7 @@ from journal.load.entry import Body, Entry
 from journal.pages.evidence import domain_charts, sparkline
 from journal.pages.lessons import domain_log, setbacks_by_domain
 from journal.pages.model import Site, date_format, paginate
-from journal.pages.page import Page
+from journal.pages.page import Late, Page
 from journal.pages.paths import domain_path
 
 SETBACKS_SHOWN = 5  # the latest; the rest are in the domain's failure log
@@ -42,7 +43,6 @@ def domain_pages(site: Site) -> list[Page]:
     """Page 1 is the domain's evidence (the card, figures, charts, the latest setbacks) and
     the first of its entries; later pages only carry on the list of entries."""
     ev = site.evidence
-    bodies = site.journal.bodies
     fmt = date_format(site.journal.config)
     with_setbacks = setbacks_by_domain(site)
     pages = []
@@ -65,7 +65,6 @@ def domain_pages(site: Site) -> list[Page]:
                     "belief_hardest": hardest,
                     # one list when the latest mastery wins are also the hardest
                     "belief_same": bool(recent) and same_entries(recent, hardest),
-                    "excerpts": {i: excerpt(bodies.get(i)) for i in sorted(shown)},
                     "setbacks": latest_setbacks,
                     "setbacks_total": len(setbacks),
                     "lessons_link": domain_log(len(with_setbacks), d.slug),
@@ -75,8 +74,16 @@ def domain_pages(site: Site) -> list[Page]:
                     "coming_up": [o for o in ev.coming_up if o.plan.domain == d.slug],
                     "waiting": [o for o in ev.waiting if o.plan.domain == d.slug],
                 }
-            pages.append(Page(pager.path(pager.number), "domain.html", context))
+            late = _excerpts(sorted(shown)) if pager.number == 1 else None
+            pages.append(Page(pager.path(pager.number), "domain.html", context, late))
     return pages
+
+
+def _excerpts(ids: list[str]) -> Late:
+    def late(bodies: Mapping[str, Body]) -> dict:
+        return {"excerpts": {i: excerpt(bodies.get(i)) for i in ids}}
+
+    return late
 
 
 def same_entries(a: list[Entry], b: list[Entry]) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Callable, Mapping
 from html import unescape
 
 from journal.load import markdown
@@ -115,33 +116,44 @@ def linked_from(site: Site) -> dict[str, list[Entry]]:
 
 
 def entry_pages(site: Site) -> list[Page]:
-    entries, bodies = site.entries, site.journal.bodies
+    entries = site.entries
     encrypted = site.options.encrypted
     ev = site.evidence
     backlinks = linked_from(site)
     pages = []
     last = len(entries) - 1
     for i, e in enumerate(entries):
-        body = bodies[e.id]
-        html, lesson_html, next_html = lesson_parts(e, body.html)
-        if encrypted:
-            lesson_html = clean_html(lesson_html) if lesson_html else None
-            next_html = clean_html(next_html) if next_html else None
         context = {
-            "entry": FullEntry.of(e, shown_body(body, html, encrypted)),
-            "lesson_html": lesson_html,
-            "next_html": next_html,
             "prev": entries[i - 1] if i > 0 else None,
             "next": entries[i + 1] if i < last else None,
             "followed_by": ev.applied_by.get(e.id, []),
             "follows": site.by_id.get(e.follows) if e.follows else None,
             "counter_evidence": ev.counter_evidence_for(e),
             "apply_command": apply_command(e) if e.kind == "setback" else None,
-            # where each link of the body leads in this build, and who links here
-            "link_targets": shown_targets(
-                link_targets(site.journal.links.get(e.id, ()), body.links, site.by_id), encrypted
-            ),
             "linked_from": backlinks.get(e.id, []),
         }
-        pages.append(Page(entry_path(e.id), "entry.html", context))
+        late = _body_view(e, site.journal.links.get(e.id, ()), site.by_id, encrypted)
+        pages.append(Page(entry_path(e.id), "entry.html", context, late))
     return pages
+
+
+def _body_view(
+    e: Entry, links: tuple, by_id: Mapping[str, Entry], encrypted: bool
+) -> Callable[[Mapping[str, Body]], dict]:
+    """What an entry's page shows of its body (read late: a body edit redoes only this)."""
+
+    def late(bodies: Mapping[str, Body]) -> dict:
+        body = bodies[e.id]
+        html, lesson_html, next_html = lesson_parts(e, body.html)
+        if encrypted:
+            lesson_html = clean_html(lesson_html) if lesson_html else None
+            next_html = clean_html(next_html) if next_html else None
+        return {
+            "entry": FullEntry.of(e, shown_body(body, html, encrypted)),
+            "lesson_html": lesson_html,
+            "next_html": next_html,
+            # where each link of the body leads in this build
+            "link_targets": shown_targets(link_targets(links, body.links, by_id), encrypted),
+        }
+
+    return late

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import io
 import pickle
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,11 +22,67 @@ from journal.load.entry import Body, Entry, FullEntry
 RAW = "@raw"  # a file's bytes as given in context["data"] (assets, static files)
 
 
+Late = Callable[[Mapping[str, Body]], dict[str, Any]]
+
+
 @dataclass(frozen=True)
 class Page:
+    """`late`, when given, adds what the page shows of entry bodies: it receives the bodies
+    by id and returns more context. The bodies it reads are recorded (`resolve`), so an edit
+    that changes only a body redoes only the pages that read it (journal/engine.py)."""
+
     path: str  # where it goes in the site, relative to its root, with `/`
     template: str  # a Jinja template name, or a builtin renderer such as RAW
     context: dict[str, Any]
+    late: Late | None = None
+
+
+class Reads(Mapping[str, Body]):
+    """The bodies by id, recording which ones are read."""
+
+    __slots__ = ("bodies", "derived", "read")
+
+    def __init__(self, bodies: Mapping[str, Body], derived: Mapping[str, Any]):
+        self.bodies = bodies
+        self.derived = derived
+        self.read: set[object] = set()
+
+    def part(self, name: str, key: str) -> Any:
+        """A part of a value made from every body (the search index's shard `key`),
+        recorded as ("name", key): an edit redoes the pages of the parts it changed."""
+        self.read.add((name, key))
+        return self.derived[name].shard(key)
+
+    def __getitem__(self, key: str) -> Body:
+        self.read.add(key)
+        return self.bodies[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.read.add(key)
+        return self.bodies.get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        self.read.add(key)  # type: ignore[arg-type]
+        return key in self.bodies
+
+    def __iter__(self):  # noqa: ANN204 - reading them all: every one counts as read
+        self.read.update(self.bodies)
+        return iter(self.bodies)
+
+    def __len__(self) -> int:
+        self.read.update(self.bodies)
+        return len(self.bodies)
+
+
+def resolve(
+    page: Page, bodies: Mapping[str, Body], derived: Mapping[str, Any]
+) -> tuple[Page, frozenset[object]]:
+    """The page with its late context added, and what it read: body ids and parts."""
+    if page.late is None:
+        return page, frozenset()
+    reads = Reads(bodies, derived)
+    context = {**page.context, **page.late(reads)}
+    return Page(page.path, page.template, context), frozenset(reads.read)
 
 
 class _Fingerprinter(pickle.Pickler):

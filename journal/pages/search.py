@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from journal.load.entry import Body, Entry
 from journal.pages import search_index as si
 from journal.pages.model import Site
-from journal.pages.page import Page
+from journal.pages.page import Late, Page, Reads
 from journal.pages.paths import SEARCH_PAGE, entry_path
 
 MAIN_FILE = "@search-main"
@@ -18,14 +19,20 @@ PAGE_SIZE = 50  # search results per page, unless journal.toml says (page_size)
 Link = Callable[[str], str]  # a site path -> its link from the search page
 
 
-def search_pages(site: Site) -> list[Page]:
-    entries, bodies = site.entries, site.journal.bodies
+def search_index(site: Site, bodies: Mapping[str, Body]) -> si.SearchIndex:
+    """The index of every shown entry: made from the bodies, after the pages are listed."""
     names = {d.slug: d.name for d in site.domains}
-    index, postings = si.invert(
-        entries, lambda e: si.body_words(bodies[e.id].text, bodies[e.id].words), names
+    return si.SearchIndex.build(
+        site.entries, lambda e: si.body_words(bodies[e.id].text, bodies[e.id].words), names
     )
-    k = si.key_length(postings)
-    shards = si.shards(index, k)
+
+
+def search_pages(site: Site, layout: tuple[int, tuple[str, ...]]) -> list[Page]:
+    """The search page and its files; `layout` is the index's (key length, shard keys), so
+    the list of files is known before the bodies are read."""
+    entries = site.entries
+    names = {d.slug: d.name for d in site.domains}
+    k, keys = layout
     chunks = -(-len(entries) // si.CHUNK)
     size = page_size(site)
     pages = [Page(SEARCH_PAGE, "search.html", {"domains": site.domains, "page_size": size})]
@@ -33,16 +40,29 @@ def search_pages(site: Site) -> list[Page]:
         Page(
             si.MAIN,
             MAIN_FILE,
-            {"entries": entries, "names": names, "k": k, "keys": list(shards), "chunks": chunks},
+            {"entries": entries, "names": names, "k": k, "keys": list(keys), "chunks": chunks},
         )
     )
-    for key, words in shards.items():
-        pages.append(Page(si.shard_path(key), SHARD_FILE, {"words": words}))
+    for key in keys:
+        pages.append(Page(si.shard_path(key), SHARD_FILE, {}, _shard(key)))
     for c in range(chunks):
         part = entries[c * si.CHUNK : (c + 1) * si.CHUNK]
-        rows = [(e, bodies[e.id]) for e in part]
-        pages.append(Page(si.chunk_path(c), CHUNK_FILE, {"rows": rows}))
+        pages.append(Page(si.chunk_path(c), CHUNK_FILE, {}, _chunk(part)))
     return pages
+
+
+def _shard(key: str) -> Late:
+    def late(bodies: Reads) -> dict:  # type: ignore[override]
+        return {"words": bodies.part("search", key)}
+
+    return late  # type: ignore[return-value]
+
+
+def _chunk(part: Sequence[Entry]) -> Late:
+    def late(bodies: Mapping[str, Body]) -> dict:
+        return {"rows": [(e, bodies[e.id]) for e in part]}
+
+    return late
 
 
 def page_size(site: Site) -> int:

@@ -31,6 +31,7 @@ import json
 import re
 import unicodedata
 from array import array
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from functools import cache
 
@@ -235,3 +236,144 @@ def main_json(
 def row(link: str, e: Entry, text: str) -> str:
     fields = [link, e.title, e.date.isoformat(), e.kind, e.domain, list(e.tags)]
     return _dumps([*fields, e.lesson or "", e.next or "", text])
+
+
+class SearchIndex:
+    """The inverted index of the shown entries, by shard: word -> postings (flat array of
+    entry number and score, numbers ascending), the words of each shard sorted.
+
+    Made once by inverting every entry; after an edit that changes only bodies, `updated`
+    makes the next one from this one by taking out the edited entries' old terms and
+    putting in their new ones, which gives exactly what inverting afresh gives (the
+    differential tests build both). This one is left as it was."""
+
+    __slots__ = ("postings", "count", "k", "words")
+
+    def __init__(
+        self,
+        postings: dict[str, array],
+        count: int,
+        words: dict[str, list[str]],
+    ):
+        self.postings = postings
+        self.count = count
+        self.k = key_length(count)
+        self.words = words  # shard key -> its words, sorted
+
+    @classmethod
+    def build(
+        cls, entries: Sequence[Entry], words_of: Callable[[Entry], str], names: dict[str, str]
+    ) -> SearchIndex:
+        index, count = invert(entries, words_of, names)
+        k = key_length(count)
+        postings: dict[str, array] = {}
+        words: dict[str, list[str]] = {}
+        for word in sorted(index):
+            postings[word] = array("i", index[word])
+            shard = words.get(word[:k])
+            if shard is None:
+                words[word[:k]] = [word]
+            else:
+                shard.append(word)
+        return cls(postings, count, words)
+
+    @property
+    def layout(self) -> tuple[int, tuple[str, ...]]:
+        """What the list of search files depends on: the key length and the shard keys."""
+        return self.k, tuple(self.words)
+
+    def shard(self, key: str) -> dict[str, array]:
+        return {w: self.postings[w] for w in self.words[key]}
+
+    def updated(
+        self, changes: Sequence[tuple[int, dict[str, int], dict[str, int]]]
+    ) -> tuple[SearchIndex, set[str]]:
+        """The index after entry number n's terms changed from old to new, for each
+        (n, old, new), and the keys of the shards that changed. The layout may change (a
+        word with a new prefix, the key length): the caller compares `layout`."""
+        postings = dict(self.postings)
+        words = dict(self.words)
+        count = self.count
+        touched: set[str] = set()
+        copied: set[str] = set()
+        for n, old, new in changes:
+            count += len(new) - len(old)
+            for word in old.keys() - new.keys():
+                flat = postings[word] = _own(postings, word, copied)
+                i = _find(flat, n)
+                del flat[i : i + 2]
+                if not flat:
+                    del postings[word]
+                touched.add(word)
+            for word, score in new.items():
+                if old.get(word) == score:
+                    continue
+                flat = postings.get(word)
+                if flat is None:
+                    postings[word] = array("i", (n, score))
+                    copied.add(word)
+                else:
+                    flat = postings[word] = _own(postings, word, copied)
+                    i = _find(flat, n)
+                    if i < len(flat) and flat[i] == n:
+                        flat[i + 1] = score
+                    else:
+                        flat[i:i] = array("i", (n, score))
+                touched.add(word)
+        k = key_length(count)
+        if k != self.k:  # another key length: every shard is made again
+            return SearchIndex.build_from(postings, count), set()
+        keys: set[str] = set()
+        for word in touched:
+            key = word[:k]
+            keys.add(key)
+            present = word in postings
+            shard = words.get(key)
+            if shard is None:
+                if present:
+                    words[key] = [word]
+                continue
+            i = bisect_left(shard, word)
+            found = i < len(shard) and shard[i] == word
+            if present == found:
+                continue
+            shard = words[key] = list(shard)
+            if present:
+                shard.insert(i, word)
+            else:
+                del shard[i]
+                if not shard:
+                    del words[key]
+        if list(words) != sorted(words):  # a new shard went last: keys stay sorted
+            words = dict(sorted(words.items()))
+        return SearchIndex(postings, count, words), keys
+
+    @classmethod
+    def build_from(cls, postings: dict[str, array], count: int) -> SearchIndex:
+        k = key_length(count)
+        ordered: dict[str, array] = {}
+        words: dict[str, list[str]] = {}
+        for word in sorted(postings):
+            ordered[word] = postings[word]
+            words.setdefault(word[:k], []).append(word)
+        return cls(ordered, count, words)
+
+
+def _own(postings: dict[str, array], word: str, copied: set[str]) -> array:
+    """The postings of `word`, copied once per update: the earlier index stays whole."""
+    if word in copied:
+        return postings[word]
+    copied.add(word)
+    return array("i", postings[word])
+
+
+def _find(flat: array, n: int) -> int:
+    """The position of entry `n` in flat postings (n, score, ...), or where it would go."""
+    lo, hi = 0, len(flat) // 2
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if flat[2 * mid] < n:
+            lo = mid + 1
+        else:
+            hi = mid
+    return 2 * lo

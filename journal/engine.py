@@ -1,0 +1,343 @@
+"""The site as values: list the pages, add what they show of the bodies, key and render them.
+
+Shared by `journal build`, publish and the preview, so every one of them makes the same
+bytes from the same inputs:
+
+    listed  = list_site(root, options, memo)     files -> journal -> evidence -> pages
+    keyed   = key_pages(listed, global_key)      each page + what it read of the bodies,
+                                                 and a digest of all it received
+    bytes   = Renderer.render(page)              (memoised by that digest)
+
+The preview keeps one `LiveSite` in memory. An edit that leaves every entry's frontmatter,
+links, attachments and problems as they were (a body edit, the common save) is a change of
+bodies only: the listed pages stay, and only the pages that read a changed body, or a part
+of the search index that changed, are keyed and rendered again (`LiveSite.bodies_changed`).
+Anything else lists the site afresh (`LiveSite.rebuild`), reusing every page whose key did
+not change. What a page read is recorded as it is made (pages/page.py `resolve`), never
+listed by hand, and the differential tests check both ways against a cold build.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from journal.errors import Problem
+from journal.load.files import MAX_ENTRY_BYTES, Sources, read_regular, read_sources
+
+if TYPE_CHECKING:
+    from journal.build import Options
+    from journal.load.entry import Body, Parsed
+    from journal.load.journal import Journal
+    from journal.memo import Memo
+    from journal.pages import Site
+    from journal.pages.page import Page
+    from journal.pages.search_index import SearchIndex
+    from journal.render import Renderer
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A journal's pages before their bodies are read: the loaded journal (all of it and
+    what this build shows), the site model, the search index and the page list."""
+
+    full: Journal
+    shown: Journal
+    site: Site
+    index: SearchIndex
+    pages: list[Page]
+    parsed: dict[str, Parsed] = field(default_factory=dict)  # entry file -> its parse
+
+
+def list_site(
+    root: Path, options: Options, memo: Memo | None = None, sources: Sources | None = None
+) -> Listed:
+    """Load, analyse and list the pages; raises ProblemsError before anything is written."""
+    from journal.analyse import analyse
+    from journal.load.journal import load_journal
+    from journal.pages import SiteOptions, site_pages
+    from journal.theme import template_dirs
+
+    today = options.today or date.today()
+    parsed: dict[str, Parsed] = {}
+    full = load_journal(root, memo, sources, parsed)
+    shown = full.select(drafts=options.drafts or options.preview, private=options.private)
+    evidence = analyse(shown, today)
+    site, index, pages = site_pages(
+        shown,
+        evidence,
+        SiteOptions(preview=options.preview, encrypted=options.encrypted),
+        template_dirs(root),
+    )
+    return Listed(full, shown, site, index, pages, parsed)
+
+
+@dataclass(frozen=True)
+class Keyed:
+    page: Page  # with its late context added
+    key: str  # a digest of everything the page receives, under the global key
+    reads: frozenset  # body ids and ("search", shard) parts it read
+
+
+def key_pages(
+    pages: Iterable[Page], bodies: Mapping[str, Body], index: SearchIndex, keys: Any = None
+) -> list[Keyed]:
+    """Each page with its late context, its key (`keys`: pages.page.PageKeys; none for
+    publish, which keeps no memo) and what it read."""
+    from journal.pages.page import resolve
+
+    derived = {"search": index}
+    found = []
+    for page in pages:
+        full, reads = resolve(page, bodies, derived)
+        found.append(Keyed(full, keys(full) if keys else "", reads))
+    return found
+
+
+# --- the preview's site in memory -----------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    """What one update of a LiveSite did, for the terminal and the explain report."""
+
+    entries: int
+    files: int
+    rendered: int
+    seconds: float
+    warnings: tuple[Problem, ...]
+    why: list[tuple[str, str]]  # (path, why it was made again)
+    fast: bool  # True: a change of bodies only
+
+
+class LiveSite:
+    """The whole site in memory (path -> bytes), and what made each page.
+
+    `files` is replaced whole by each update, never changed in place: a request reads
+    one site from start to end, and a failed update leaves the last good site served."""
+
+    def __init__(self, root: Path, options: Options, memo: Memo):
+        self.root, self.options, self.memo = root, options, memo
+        self.files: dict[str, bytes] = {}
+        self.entries = 0
+        self.warnings: tuple[Problem, ...] = ()
+        self._listed: Listed | None = None
+        self._keyed: dict[str, Keyed] = {}
+        self._pages: dict[str, Page] = {}
+        self._sources: dict[str, bytes] = {}
+        self._renderer: Renderer | None = None
+        self._gkey = ""
+        self._today: date | None = None
+
+    # -- everything afresh, reusing unchanged pages ------------------------------------------
+
+    def rebuild(self, first: bool = False) -> Outcome:
+        """List the site afresh; render only pages whose key is new. `first`: nothing is
+        served yet and no other thread runs, so rendering may use forked workers and the
+        memo's rendered objects on disk."""
+        from journal.build import global_key
+        from journal.pages.page import PageKeys
+        from journal.render import Renderer, make_env, render_many
+        from journal.theme import template_dirs
+
+        started = time.perf_counter()
+        today = self.options.today or date.today()
+        dirs = template_dirs(self.root)
+        gkey = global_key(self.root, self.options, today, dirs)
+        sources = read_sources(self.root)
+        listed = list_site(self.root, self.options, self.memo, sources)
+        common = listed.site.common()
+        keyed = key_pages(listed.pages, listed.shown.bodies, listed.index, PageKeys(gkey, common))
+        renderer = Renderer(make_env(dirs), common, None)
+        old_files, old_keyed = self.files, self._keyed
+        files: dict[str, bytes] = {}
+        todo: list[Keyed] = []
+        for k in keyed:
+            before = old_keyed.get(k.page.path)
+            if before is not None and before.key == k.key:
+                files[k.page.path] = old_files[k.page.path]
+                continue
+            data = self._stored(k.key) if first else None
+            if data is None:
+                todo.append(k)
+                files[k.page.path] = b""  # in page order; filled below
+            else:
+                files[k.page.path] = data
+        pages = [k.page for k in todo]
+        for k, data in zip(todo, render_many(renderer, pages, _identity), strict=True):
+            files[k.page.path] = data
+        why = [(k.page.path, self._why(k, old_keyed, gkey)) for k in todo]
+        self.memo.finish()
+        self._commit(listed, keyed, files, renderer, gkey, today, sources)
+        return Outcome(
+            len(listed.site.journal.entries),
+            len(files),
+            len(todo),
+            time.perf_counter() - started,
+            listed.full.warnings,
+            why,
+            False,
+        )
+
+    def _stored(self, key: str) -> bytes | None:
+        path = self.memo.page(key)
+        if path is None:
+            return None
+        try:
+            with open(path, "rb") as fh:
+                return fh.read()
+        except OSError:
+            return None
+
+    def _why(self, k: Keyed, old: dict[str, Keyed], gkey: str) -> str:
+        if not old:
+            return "first build"
+        if gkey != self._gkey:
+            return "templates, static files, journal.toml, options or today changed"
+        if k.page.path not in old:
+            return "new page"
+        return "what the page shows changed"
+
+    def _commit(
+        self,
+        listed: Listed,
+        keyed: list[Keyed],
+        files: dict[str, bytes],
+        renderer: Renderer,
+        gkey: str,
+        today: date,
+        sources: Sources,
+    ) -> None:
+        self._listed = listed
+        self._pages = {p.path: p for p in listed.pages}
+        self._keyed = {k.page.path: k for k in keyed}
+        self._renderer = renderer
+        self._gkey, self._today = gkey, today
+        self._sources = dict(sources.entries)
+        self.entries = len(listed.site.journal.entries)
+        self.warnings = listed.full.warnings
+        self.files = files
+
+    # -- a change of bodies only -------------------------------------------------------------
+
+    def bodies_changed(self, relpaths: Iterable[str]) -> Outcome | None:
+        """Update for edited entry files if only their bodies changed; None when anything
+        else may have (then `rebuild`). Pure in effect: the result is what `rebuild` makes."""
+        from journal.load.entry import parse_entry
+        from journal.pages import search_index as si
+
+        started = time.perf_counter()
+        listed = self._listed
+        if listed is None or self._renderer is None:
+            return None
+        if (self.options.today or date.today()) != self._today:
+            return None
+        changed: dict[str, tuple[Body, Body]] = {}  # id -> (old body, new body)
+        sources = dict(self._sources)
+        parsed = dict(listed.parsed)
+        for rel in relpaths:
+            old_data = sources.get(rel)
+            old = parsed.get(rel)
+            if old_data is None or old is None:
+                return None  # a new file, or one that did not parse before
+            try:
+                data = read_regular(str(self.root / rel), MAX_ENTRY_BYTES)
+            except (OSError, OverflowError):
+                return None
+            if data == old_data:
+                continue
+            new = self.memo.parse(rel, data, parse_entry)
+            if not same_but_body(old, new):
+                return None
+            sources[rel], parsed[rel] = data, new
+            changed[new.entry.id] = (old.body, new.body)  # type: ignore[union-attr]
+        if not changed:
+            return Outcome(self.entries, len(self.files), 0, 0.0, self.warnings, [], True)
+
+        bodies = {**listed.full.bodies, **{i: new for i, (_, new) in changed.items()}}
+        full = replace(listed.full, bodies=bodies)
+        shown_bodies = dict(listed.shown.bodies)
+        for i, (_, new) in changed.items():
+            if i in shown_bodies:
+                shown_bodies[i] = new
+        shown = replace(listed.shown, bodies=shown_bodies)
+
+        site = listed.site
+        position = {e.id: n for n, e in enumerate(site.entries)}
+        names = {d.slug: d.name for d in site.domains}
+        terms = []
+        for i, (old_body, new_body) in changed.items():
+            n = position.get(i)
+            if n is None or i not in shown_bodies:
+                continue
+            e = site.entries[n]
+            name = names.get(e.domain, "")
+            old_terms = si.entry_terms(e, si.body_words(old_body.text, old_body.words), name)
+            new_terms = si.entry_terms(e, si.body_words(new_body.text, new_body.words), name)
+            if old_terms != new_terms:
+                terms.append((n, old_terms, new_terms))
+        index, shards = listed.index.updated(terms) if terms else (listed.index, set())
+        if index.layout != listed.index.layout:
+            return None  # other search files: list the site afresh
+        dirty: set[object] = {i for i in changed if i in shown_bodies}
+        dirty |= {("search", key) for key in shards}
+
+        from journal.pages.page import PageKeys
+
+        keys = PageKeys(self._gkey, site.common())
+        keyed = dict(self._keyed)
+        files = dict(self.files)
+        why = []
+        for path, old in self._keyed.items():
+            if not (old.reads & dirty):
+                continue
+            (k,) = key_pages([self._pages[path]], shown_bodies, index, keys)
+            keyed[path] = k
+            if k.key == old.key:
+                continue
+            files[path] = self._renderer.render(k.page)
+            read = sorted(_shown_read(r) for r in old.reads & dirty)
+            why.append((path, "it shows what changed: " + ", ".join(read[:3])))
+        new_listed = replace(listed, full=full, shown=shown, index=index, parsed=parsed)
+        self._listed = new_listed
+        self._keyed = keyed
+        self._sources = sources
+        self.files = files
+        return Outcome(
+            self.entries,
+            len(files),
+            len(why),
+            time.perf_counter() - started,
+            self.warnings,
+            why,
+            True,
+        )
+
+
+def _shown_read(read: object) -> str:
+    if isinstance(read, tuple):
+        return f"search shard {read[1]!r}"
+    return f"the body of {read}"
+
+
+def same_but_body(old: Parsed, new: Parsed) -> bool:
+    """True when two parses of one file differ at most in what the body shows: the same
+    entry (its key covers every frontmatter field), links, attachments, problems."""
+    if old.entry is None or new.entry is None or old.body is None or new.body is None:
+        return False
+    return (
+        old.entry.key == new.entry.key
+        and old.entry.id == new.entry.id
+        and old.body.links == new.body.links
+        and old.body.attachments == new.body.attachments
+        and old.problems == new.problems
+        and old.follows == new.follows
+    )
+
+
+def _identity(path: str, data: bytes) -> bytes:
+    return data
