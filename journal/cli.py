@@ -1,4 +1,5 @@
-"""Argument parsing only: commands call the library and print; errors never show a traceback."""
+"""Argument parsing only: each command is one call into journal/commands/, whose answer it
+prints; errors never show a traceback."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import TextIO
 
 from journal import __version__
-from journal.errors import JournalError, ProblemsError, TemplateError, report, strict_failure
+from journal.commands.keyring import NEW_PASSPHRASE_ENV, PASSPHRASE_ENV
+from journal.errors import JournalError, ProblemsError, TemplateError, report
 
 
 def _date(text: str) -> date:
@@ -42,29 +45,32 @@ def _print_warnings(problems: Sequence) -> None:
         print(report(problems), file=sys.stderr)
 
 
+def _say(lines: Sequence[str], file: TextIO | None = None) -> None:
+    """Each line printed from here, so that a full standard output is told apart from a
+    file that cannot be written (_raised_here)."""
+    for line in lines:
+        print(line, file=file or sys.stdout)
+
+
+def _tags(text: str | None) -> list[str]:
+    return [t.strip() for t in (text or "").split(",") if t.strip()]
+
+
+def _body(message: str | None) -> str | None:
+    """-m TEXT, or with `-m -` the text on standard input; None: no body given."""
+    return sys.stdin.read() if message == "-" else message
+
+
 def cmd_build(args: argparse.Namespace) -> int:
-    from journal.build import Options, build
+    from journal.commands.building import build_site
 
-    root = _root(args)
-    out = Path(args.out) if args.out else root / "site"
-    options = Options(drafts=args.drafts, today=args.today)
-    try:
-        result = build(root, out, options, strict=args.strict)
-    except OSError as exc:
-        raise _output_error(exc, out, "nothing was built") from None
-    _print_warnings(result.warnings)
-    print(result.summary(out))
+    out = Path(args.out) if args.out else None
+    warnings, summary = build_site(
+        _root(args), out, drafts=args.drafts, today=args.today, strict=args.strict
+    )
+    _print_warnings(warnings)
+    print(summary)
     return 0
-
-
-def _output_error(exc: OSError, out: Path, outcome: str) -> OSError | JournalError:
-    """A full disk or a read-only folder met while making a site folder (which is replaced
-    whole or not at all): one line; any other OSError as it was."""
-    from journal.atomic import WRITE_ERRNOS, reason
-
-    if exc.errno not in WRITE_ERRNOS:
-        return exc
-    return JournalError(f"{exc.filename or out}: cannot be written ({reason(exc)}); {outcome}")
 
 
 def _strict_option(p: argparse.ArgumentParser) -> None:
@@ -76,209 +82,109 @@ def _strict_option(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from journal.load.journal import load_journal
+    from journal.commands.building import check_journal
 
-    journal = load_journal(_root(args))  # ProblemsError: reported by main, exit 1
-    if args.strict and journal.warnings:
-        raise strict_failure(journal.warnings, "--strict: warnings count as errors")
-    _print_warnings(journal.warnings)
-    warnings = len(journal.warnings)
-    print(f"{len(journal.entries)} entries, no errors, {warnings} warning{'s' * (warnings != 1)}.")
+    warnings, summary = check_journal(_root(args), strict=args.strict)
+    _print_warnings(warnings)
+    print(summary)
     return 0
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    root = _root(args)
-    tags = [t.strip() for t in (args.tags or "").split(",") if t.strip()]
-    body = args.message
-    if body == "-":
-        body = sys.stdin.read()
+    from journal.commands.scaffold import NewEntry
+    from journal.commands.writing import write_new
+
+    root, tags, body = _root(args), _tags(args.tags), _body(args.message)
     fields = {key: getattr(args, key) for key in FIELD_OPTIONS}
     fields.update(private=args.private, draft=args.draft)
     when = args.date or date.today()
-    return _write_new(root, args, args.kind, tags, fields, body, when)
-
-
-def _write_new(
-    root: Path,
-    args: argparse.Namespace,
-    kind: str,
-    tags: list[str],
-    fields: dict,
-    body: str | None,
-    when: date,
-) -> int:
-    """`new` and `plan`: checked first; with the editor, written outside entries/ and moved
-    in once something was written (commands/writing.py); else written at once."""
-    from journal.commands.scaffold import create_exclusive, planned_entry
-    from journal.commands.writing import editor_command, near_domain_warning, write_with_editor
-
-    path, text = planned_entry(root, kind, args.title, args.domain, when, tags, fields, body)
-    warning = near_domain_warning(root, args.domain)
-    if warning:
-        print(warning, file=sys.stderr)
-    if body is None and not args.no_edit:
-        editor_command()  # no editor: refused before anything is written
-        return write_with_editor(root, path, text)
-    create_exclusive(path, text)
-    print(path)
-    return 0
+    new = NewEntry(args.kind, args.title, args.domain, when, tags, fields, body)
+    return write_new(root, new, edit=not args.no_edit)
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
-    from journal.commands.plans import planned_now
+    from journal.commands.plans import write_plan
 
-    root = _root(args)
-    tags = [t.strip() for t in (args.tags or "").split(",") if t.strip()]
-    body = args.message
-    if body == "-":
-        body = sys.stdin.read()
-    fields = {
-        "planned": planned_now(),
-        "difficulty": args.difficulty,
-        "confidence": args.confidence,
-        "private": args.private,
-        "draft": args.draft,
-    }
-    return _write_new(root, args, "plan", tags, fields, body, args.date or date.today())
+    root, tags, body = _root(args), _tags(args.tags), _body(args.message)
+    return write_plan(
+        root,
+        args.title,
+        args.domain,
+        args.date or date.today(),
+        tags,
+        body,
+        confidence=args.confidence,
+        difficulty=args.difficulty,
+        private=args.private,
+        draft=args.draft,
+        edit=not args.no_edit,
+    )
 
 
 def cmd_done(args: argparse.Namespace) -> int:
-    from journal.atomic import replace_atomically
-    from journal.commands.plans import resolve_bytes, with_prompts
-    from journal.commands.writing import (
-        check_entry,
-        edit_until_valid,
-        editor_command,
-        every_entry,
-        find_entry,
-    )
+    from journal.commands.plans import resolve_plan
 
-    root = _root(args)
-    entry = find_entry(every_entry(root), args.id)
-    today = date.today()
-    path = root / entry.path
-    data = resolve_bytes(path.read_bytes(), entry, args.outcome, today)
-    if not args.no_edit:
-        editor_command()  # no editor: refused before anything changes
-        data = with_prompts(data, args.outcome)
-    replace_atomically(path, data)
-    if entry.date > today:
-        print(
-            f"note: {entry.id} is dated {entry.date}, after today: it counts from that day "
-            "(change `date:` to the day of the attempt if it was earlier)",
-            file=sys.stderr,
-        )
-    if not args.no_edit:
-        return edit_until_valid(root, path)
-    problems = check_entry(root, path)
-    _print_warnings(problems)
-    print(path)
-    return 1 if any(p.severity == "error" for p in problems) else 0
+    return resolve_plan(_root(args), args.id, args.outcome, edit=not args.no_edit)
 
 
 def cmd_edit(args: argparse.Namespace) -> int:
-    from journal.commands.writing import edit_until_valid, find_file
+    from journal.commands.writing import edit_entry
 
-    root = _root(args)
-    return edit_until_valid(root, find_file(root, " ".join(args.what)))  # broken ones too
+    return edit_entry(_root(args), " ".join(args.what))
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from journal.commands.writing import broken_lines, list_lines, load_what_parses
+    from journal.commands.finding import list_entries
 
-    journal, broken = load_what_parses(_root(args))
-    lines = list_lines(journal, domain=args.domain, kind=args.kind, since=args.since, limit=args.n)
-    for line in lines:
-        print(line)
-    for line in broken_lines(broken):  # listed by what parses; the others flagged
-        print(line, file=sys.stderr)
+    lines, broken = list_entries(
+        _root(args), domain=args.domain, kind=args.kind, since=args.since, limit=args.n
+    )
+    _say(lines)
+    _say(broken, sys.stderr)  # listed by what parses; the others flagged
     return 0
 
 
 def cmd_domains(args: argparse.Namespace) -> int:
-    from journal.commands.writing import (
-        apply_rename,
-        broken_lines,
-        domains_lines,
-        every_entry,
-        load_what_parses,
-        plan_rename,
-    )
+    from journal.commands.domains import domains_report, rename_domain
 
-    root = _root(args)
     if args.action is None:
-        journal, broken = load_what_parses(root)
-        for line in domains_lines(journal):
-            print(line)
-        for line in broken_lines(broken):
-            print(line, file=sys.stderr)
+        lines, broken = domains_report(_root(args))
+        _say(lines)
+        _say(broken, sys.stderr)
         return 0
-    journal = every_entry(root)  # a rename changes every file of a domain, or none
-    if args.action != "rename" or len(args.names) != 2:
-        raise JournalError("usage: journal domains rename OLD NEW [--apply]")
-    old, new = args.names
-    plans, config = plan_rename(journal, old, new)
-    if args.apply:  # every file or none, before a word is printed
-        apply_rename(root, plans, config)
-    verb = "changed" if args.apply else "would change"
-    for plan in plans:
-        rel = plan.path.relative_to(root).as_posix()
-        print(f"{rel}:{plan.line}: {verb} {plan.old.decode('utf-8').strip()!r}")
-    if config is not None:
-        print(f"journal.toml: {verb} the [domains.…] section's name")
-    if not args.apply:
-        print(f"Dry run: {len(plans)} entries would change. Run again with --apply to do it.")
+    _say(rename_domain(_root(args), args.names, apply=args.apply))
     return 0
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from journal.commands.scaffold import init_journal
+    from journal.commands.scaffold import start_journal
 
-    folder = Path(args.dir)
-    created = init_journal(folder, date.today())  # JournalError: refused, nothing written
-    for path in created:
-        print(f"created {path}")
-    if not created:
-        print(f"{folder} already holds a journal; nothing was changed.")
-    else:
-        print(f"Next: cd {folder} && journal build")
+    _say(start_journal(Path(args.dir), date.today()))
     return 0
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from journal.analyse.analytics import analyse
-    from journal.commands.stats import stats_json, stats_table
-    from journal.load.journal import load_journal
+    from journal.commands.stats import journal_stats
 
-    journal = load_journal(_root(args)).select(drafts=args.drafts)
-    data = analyse(journal.entries, journal.config, args.today or date.today()).to_json()
-    sys.stdout.write(stats_json(data) if args.json else stats_table(data))
+    root = _root(args)
+    sys.stdout.write(journal_stats(root, drafts=args.drafts, today=args.today, as_json=args.json))
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from journal.commands.export import export
-    from journal.load.entry import FullEntry
-    from journal.load.journal import load_journal
+    from journal.commands.export import export_journal
 
-    journal = load_journal(_root(args)).select(private=args.private)
-    text = export(
-        [FullEntry.of(e, journal.bodies[e.id]) for e in journal.entries],
-        journal.config,
+    text = export_journal(
+        _root(args),
+        Path(args.out) if args.out else None,
         fmt=args.format,
         domain=args.domain,
         since=args.since,
         lessons=args.lessons,
+        private=args.private,
+        force=args.force,
     )
-    if args.out:
-        from journal.commands.export import write_export
-
-        out = Path(args.out)
-        write_export(out, text, journal.root, force=args.force)
-        print(f"wrote {out}")
-    else:
-        sys.stdout.write(text)
+    sys.stdout.write(text)
     return 0
 
 
@@ -315,125 +221,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-PASSPHRASE_ENV = "JOURNAL_PASSPHRASE"
-NEW_PASSPHRASE_ENV = "JOURNAL_NEW_PASSPHRASE"
-PROMPT_TRIES = 5
-
-
-def _ask(prompt: str, env: str, *, confirm: bool, weak_ok: bool | None = None) -> str:
-    """From the environment, else typed at a hidden prompt (twice when `confirm`, asked
-    again on a mismatch or a weak choice); never an argument, which would land in shell
-    history and `ps`. `weak_ok` not None: a new passphrase, checked for strength."""
-    import getpass
-    import os
-
-    from journal.publish.strength import check_strength
-
-    given = os.environ.get(env)
-    if given:
-        if weak_ok is not None:
-            check_strength(given, weak_ok=weak_ok)
-        return given
-    if not sys.stdin.isatty():
-        raise JournalError(f"no passphrase: set {env} or run in a terminal to be asked")
-    for _ in range(PROMPT_TRIES):
-        first = getpass.getpass(f"{prompt}: ")
-        if not first:
-            print("An empty passphrase protects nothing; try again.", file=sys.stderr)
-            continue
-        if weak_ok is not None:
-            try:
-                check_strength(first, weak_ok=weak_ok)
-            except JournalError as exc:
-                print(f"{exc}; try again.", file=sys.stderr)
-                continue
-        if confirm and getpass.getpass(f"{prompt} (again): ") != first:
-            print("The two passphrases differ; try again.", file=sys.stderr)
-            continue
-        return first
-    raise JournalError(f"no passphrase after {PROMPT_TRIES} tries; nothing was changed")
-
-
-def _publish_blocked(root: Path, out: Path, new_keyring: bool) -> None:
-    """Before a passphrase is asked or a key derived: every place publish writes to (the
-    keyring it is about to make, the folder the output is swapped into) can be written;
-    otherwise one line each and nothing is changed."""
-    import os
-
-    from journal.atomic import blocked_text, folder_blocked
-    from journal.publish.crypto import KEYRING_FILE
-
-    lines = []
-    keyring = root / KEYRING_FILE
-    if new_keyring and (why := blocked_text(keyring)):
-        lines.append(f"{keyring}: cannot be written ({why})")
-    target = Path(os.path.realpath(out))
-    folder = target.parent
-    while not os.path.lexists(folder) and folder != folder.parent:
-        folder = folder.parent
-    why = folder_blocked(folder)
-    if why == "no such folder":
-        lines.append(f"{out}: cannot be written ({folder} is not a folder)")
-    elif why:
-        lines.append(f"{out}: cannot be written ({why}: the folder {folder} cannot be changed)")
-    elif target.is_dir() and not os.access(target, os.W_OK | os.X_OK):
-        lines.append(f"{out}: cannot be written (permission denied: the folder is read-only)")
-    if lines:
-        raise JournalError("\njournal: ".join(lines) + "; nothing was published")
-
-
 def cmd_publish(args: argparse.Namespace) -> int:
-    from journal.publish.crypto import KEYRING_FILE, create_keyring, read_keyring, write_keyring
-    from journal.publish.site import publish
+    from journal.commands.publishing import publish_journal
 
-    root = _root(args)
-    out = Path(args.out) if args.out else root / "public"
-    _publish_blocked(root, out, new_keyring=not args.public and read_keyring(root) is None)
-    ring = passphrase = None
     said: list[str] = []  # printed at the end: a reader gone early stops no step half-way
-    if args.public:
-        print(
-            "WARNING: --public publishes WITHOUT encryption. Anyone who finds the address "
-            "can read every published entry, setbacks and lessons included.",
-            file=sys.stderr,
-        )
     try:
-        if not args.public:
-            ring = read_keyring(root)
-            if ring is None:
-                passphrase = _ask(
-                    "New passphrase for the published site",
-                    PASSPHRASE_ENV,
-                    confirm=True,
-                    weak_ok=args.weak_passphrase_ok,
-                )
-                ring = create_keyring(passphrase)
-                path = write_keyring(root, ring)
-                said.append(
-                    f"created {path} (safe to commit; it is useless without the passphrase)"
-                )
-            else:
-                passphrase = _ask("Passphrase", PASSPHRASE_ENV, confirm=False)
-        try:
-            result = publish(
-                root,
-                out,
-                ring=ring,
-                passphrase=passphrase,
-                today=args.today,
-                reseal_all=args.reseal_all,
-            )
-        except OSError as exc:
-            raise _output_error(exc, out, "nothing was published") from None
-        said.append(result.summary(out, encrypted=not args.public))
-        if not args.public:
-            said.append(
-                f"Keep {KEYRING_FILE} with the journal; the passphrase cannot be recovered."
-            )
-        if args.git:
-            from journal.publish.deploy import deploy_git
-
-            said.append(deploy_git(out, root, args.git, args.remote))
+        publish_journal(
+            _root(args),
+            Path(args.out) if args.out else None,
+            said,
+            public=args.public,
+            weak_ok=args.weak_passphrase_ok,
+            today=args.today,
+            reseal_all=args.reseal_all,
+            git=args.git,
+            remote=args.remote,
+        )
     finally:
         if said:
             print("\n".join(said))
@@ -441,33 +244,10 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 
 def cmd_passphrase(args: argparse.Namespace) -> int:
-    from journal.atomic import WriteError, blocked_text
-    from journal.publish.crypto import KEYRING_FILE, read_keyring, rewrap, rotate, write_keyring
+    from journal.commands.keyring import change_passphrase
 
-    root = _root(args)
-    ring = read_keyring(root)
-    if ring is None:
-        raise JournalError("no keyring yet: `journal publish` creates one")
-    why = blocked_text(root / KEYRING_FILE)  # before a passphrase is asked
-    if why:
-        raise WriteError(root / KEYRING_FILE, why)
-    old = _ask("Current passphrase", PASSPHRASE_ENV, confirm=False)
-    new = _ask("New passphrase", NEW_PASSPHRASE_ENV, confirm=True, weak_ok=args.weak_passphrase_ok)
-    if args.rewrap_only:
-        path = write_keyring(root, rewrap(ring, old, new))
-        print(
-            f"re-wrapped the same site key in {path}: the old passphrase no longer opens this "
-            "keyring, but anyone holding an old keyring (every published copy has one) and the "
-            "old passphrase can still open everything you publish. Publish again to update it."
-        )
-        return 0
-    path = write_keyring(root, rotate(ring, old, new))
-    print(
-        f"made a new site key in {path}. The next `journal publish` re-encrypts every file "
-        "under it (every file name changes, so the whole site is uploaded again); from then "
-        "on neither the old passphrase nor an old keyring opens anything published. Copies "
-        "published before stay readable with the old passphrase: publish again soon."
-    )
+    root, weak_ok = _root(args), args.weak_passphrase_ok
+    print(change_passphrase(root, rewrap_only=args.rewrap_only, weak_ok=weak_ok))
     return 0
 
 
@@ -848,19 +628,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\nstopped.", file=sys.stderr)
         return 130
     except OSError as exc:
-        from journal.atomic import WRITE_ERRNOS, reason
-
-        if exc.errno not in WRITE_ERRNOS:  # any other system error: one line, never a traceback
-            where = f" {exc.filename}:" if exc.filename else ""
-            print(f"journal:{where} {exc.strerror or exc}", file=sys.stderr)
-            return 1
-        if exc.filename is None and _raised_here(exc):  # this module writes only stdout
-            print(f"journal: standard output: cannot be written ({reason(exc)})", file=sys.stderr)
-            return _stdout_gone()
-        where = f" {exc.filename}:" if exc.filename else ""
-        print(f"journal:{where} cannot be written ({reason(exc)})", file=sys.stderr)
-        return 1
+        return _os_error(exc)
     return _flushed(code)
+
+
+def _os_error(exc: OSError) -> int:
+    """A system error in one line, never a traceback: a file that cannot be written says
+    why, and a full standard output says so."""
+    from journal.atomic import WRITE_ERRNOS, reason
+
+    where = f" {exc.filename}:" if exc.filename else ""
+    if exc.errno not in WRITE_ERRNOS:
+        print(f"journal:{where} {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    if exc.filename is None and _raised_here(exc):  # this module writes only stdout
+        print(f"journal: standard output: cannot be written ({reason(exc)})", file=sys.stderr)
+        return _stdout_gone()
+    print(f"journal:{where} cannot be written ({reason(exc)})", file=sys.stderr)
+    return 1
 
 
 def _raised_here(exc: BaseException) -> bool:

@@ -158,6 +158,36 @@ def export(
     return render(config.title, groups, applied_by, lessons)
 
 
+def export_journal(
+    root: Path,
+    out: Path | None,
+    *,
+    fmt: str,
+    domain: str | None,
+    since: date | None,
+    lessons: bool,
+    private: bool,
+    force: bool,
+) -> str:
+    """`journal export`: what it prints, the document itself, or (with `out`) where it
+    was written."""
+    from journal.load.journal import load_journal
+
+    journal = load_journal(root).select(private=private)
+    text = export(
+        [FullEntry.of(e, journal.bodies[e.id]) for e in journal.entries],
+        journal.config,
+        fmt=fmt,
+        domain=domain,
+        since=since,
+        lessons=lessons,
+    )
+    if out is None:
+        return text
+    write_export(out, text, journal.root, force=force)
+    return f"wrote {out}\n"
+
+
 def write_export(out: Path, text: str, root: Path, *, force: bool = False) -> None:
     """Write the document to a file the user named: never into entries/, never over an
     existing file unless `force`, and whole or not at all (a temp file renamed into place;

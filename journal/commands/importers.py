@@ -935,7 +935,7 @@ def import_file(root: Path, source: str, path: Path, options: Options) -> Report
             )
         items.append(item)
     taken = {p.stem: p for p in entry_files(root)} if (root / ENTRIES_DIR).is_dir() else {}
-    from journal.commands.writing import domain_counts, near_domain_warning
+    from journal.commands.domains import domain_counts, near_domain_warning
 
     domains = domain_counts(root)
     named = domains if source == "jrnl" else {}  # jrnl's @tags: one may name the domain

@@ -11,9 +11,11 @@ reflection prompts of a win or a setback are added at the end and the editor ope
 from __future__ import annotations
 
 import re
+import sys
 from datetime import date, datetime
+from pathlib import Path
 
-from journal.errors import JournalError
+from journal.errors import JournalError, report
 from journal.load.entry import Entry
 from journal.load.markdown import PROMPTS
 
@@ -64,3 +66,61 @@ def with_prompts(data: bytes, outcome: str) -> bytes:
     start = b"" if data.endswith((b"\n", b"\r")) else newline
     added = newline.join(f"## {q}".encode() + newline for q in missing)
     return data + start + newline + added
+
+
+def write_plan(
+    root: Path,
+    title: str,
+    domain: str,
+    when: date,
+    tags: list[str],
+    body: str | None,
+    *,
+    confidence: int,
+    difficulty: int | None,
+    private: bool,
+    draft: bool,
+    edit: bool,
+) -> int:
+    """`journal plan`: a new entry of kind plan, stamped with when it was written."""
+    from journal.commands.scaffold import NewEntry
+    from journal.commands.writing import write_new
+
+    fields = {
+        "planned": planned_now(),
+        "difficulty": difficulty,
+        "confidence": confidence,
+        "private": private,
+        "draft": draft,
+    }
+    return write_new(root, NewEntry("plan", title, domain, when, tags, fields, body), edit=edit)
+
+
+def resolve_plan(root: Path, what: str, outcome: str, *, edit: bool) -> int:
+    """`journal done`: the plan's two lines changed in one step, then (with `edit`) the
+    prompts added and the editor opened; without, the entry checked as `check` would."""
+    from journal.atomic import replace_atomically
+    from journal.commands.finding import every_entry, find_entry
+    from journal.commands.writing import check_entry, edit_until_valid, editor_command
+
+    entry = find_entry(every_entry(root), what)
+    today = date.today()
+    path = root / entry.path
+    data = resolve_bytes(path.read_bytes(), entry, outcome, today)
+    if edit:
+        editor_command()  # no editor: refused before anything changes
+        data = with_prompts(data, outcome)
+    replace_atomically(path, data)
+    if entry.date > today:
+        print(
+            f"note: {entry.id} is dated {entry.date}, after today: it counts from that day "
+            "(change `date:` to the day of the attempt if it was earlier)",
+            file=sys.stderr,
+        )
+    if edit:
+        return edit_until_valid(root, path)
+    problems = check_entry(root, path)
+    if problems:
+        print(report(problems), file=sys.stderr)
+    print(path)
+    return 1 if any(p.severity == "error" for p in problems) else 0

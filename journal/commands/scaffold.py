@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -56,21 +57,33 @@ FIELDS = (
 FLAGS = ("private", "draft")
 
 
-def entry_text(
-    kind: str,
-    title: str,
-    domain: str,
-    when: date,
-    tags: list[str],
-    fields: dict | None = None,
-    body: str | None = None,
-) -> str:
+@dataclass(frozen=True)
+class NewEntry:
+    """What `new` and `plan` are told: the frontmatter keys given (`fields`: any of FIELDS
+    and FLAGS; empty ones are left out) and the body (None: the reflection prompts)."""
+
+    kind: str
+    title: str
+    domain: str
+    when: date
+    tags: list[str] = field(default_factory=list)
+    fields: dict = field(default_factory=dict)
+    body: str | None = None
+
+
+def entry_text(new: NewEntry) -> str:
     """The keys given filled in, the others to rate left empty with a hint; the body given,
     else the reflection prompts as headings (unanswered ones never show)."""
-    fields = {k: v for k, v in (fields or {}).items() if v not in (None, False, "")}
-    meta: dict = {"date": when.isoformat(), "kind": kind, "domain": domain, "title": title}
-    if tags:
-        meta["tags"] = tags
+    kind, body = new.kind, new.body
+    fields = {k: v for k, v in new.fields.items() if v not in (None, False, "")}
+    meta: dict = {
+        "date": new.when.isoformat(),
+        "kind": kind,
+        "domain": new.domain,
+        "title": new.title,
+    }
+    if new.tags:
+        meta["tags"] = new.tags
     meta.update((k, fields[k]) for k in (*FIELDS, *FLAGS) if k in fields)
     if body is None:
         body = "\n\n".join(f"## {q}\n\n" for q in PROMPTS[kind]).rstrip() + "\n"
@@ -104,23 +117,13 @@ def short_slug(title: str) -> str:
     return slug
 
 
-def planned_entry(
-    root: Path,
-    kind: str,
-    title: str,
-    domain: str,
-    when: date,
-    tags: list[str],
-    fields: dict | None = None,
-    body: str | None = None,
-) -> tuple[Path, str]:
+def planned_entry(root: Path, new: NewEntry) -> tuple[Path, str]:
     """(where a new entry goes, its text), checked first (a `follows` against the journal
     too): an error raises before anything is written. The caller writes it: at once, or
     through the editor, outside entries/ first (commands/writing.py)."""
-    slug = short_slug(title)
-    entry_id = f"{when.isoformat()}-{slug}"
+    entry_id = f"{new.when.isoformat()}-{short_slug(new.title)}"
     rel = f"{ENTRIES_DIR}/{entry_id}.md"
-    text = entry_text(kind, title, domain, when, tags, fields, body)
+    text = entry_text(new)
     parsed = parse_entry(rel, text.encode("utf-8"))  # what `check` would say of it
     errors = [p for p in parsed.problems if p.severity == "error"]
     if not errors and parsed.entry is not None and parsed.entry.follows:
@@ -219,3 +222,11 @@ def init_journal(folder: Path, today: date) -> list[Path]:
         create_exclusive(path, text)
         created.append(path)
     return created
+
+
+def start_journal(folder: Path, today: date) -> list[str]:
+    """`journal init`: a line per file made and the next step, or that nothing changed."""
+    created = init_journal(folder, today)  # JournalError: refused, nothing written
+    if not created:
+        return [f"{folder} already holds a journal; nothing was changed."]
+    return [*(f"created {path}" for path in created), f"Next: cd {folder} && journal build"]

@@ -3,7 +3,20 @@
 from __future__ import annotations
 
 import json
+from datetime import date
+from pathlib import Path
 from typing import Any
+
+
+def journal_stats(root: Path, *, drafts: bool, today: date | None, as_json: bool) -> str:
+    """`journal stats`: the figures of the journal's entries (drafts too, with `drafts`)
+    on `today` (default: the real today), as JSON or a table."""
+    from journal.analyse.analytics import analyse
+    from journal.load.journal import load_journal
+
+    journal = load_journal(root).select(drafts=drafts)
+    data = analyse(journal.entries, journal.config, today or date.today()).to_json()
+    return stats_json(data) if as_json else stats_table(data)
 
 
 def _pct(value: float | None) -> str:
