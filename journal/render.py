@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import posixpath
 import sys
 import traceback
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +18,6 @@ from markupsafe import Markup
 from journal.errors import TemplateError
 from journal.load.entry import Entry
 from journal.load.files import read_regular
-from journal.load.journal import fork_is_safe
 from journal.load.links import fill_links
 from journal.pages import search
 from journal.pages.page import RAW, Page
@@ -33,7 +30,7 @@ from journal.pages.paths import (
     tag_path,
 )
 from journal.theme import template_dirs
-from journal.workers import die_with_parent
+from journal.workers import map_forked, pool_size
 
 Linker = Callable[[str], str]  # a page's site path -> where it is published
 
@@ -262,8 +259,8 @@ def render_many(
     and no other thread runs. `keep` runs where the page was rendered (it stores the bytes
     and returns something small), so page bytes never cross a process boundary."""
     global _FORKED
-    workers = os.cpu_count() or 1
-    if workers < 2 or len(pages) < RENDER_PARALLEL_MIN or not fork_is_safe():
+    workers = pool_size(len(pages), RENDER_PARALLEL_MIN)
+    if workers == 1:
         for page in pages:
             yield keep(page.path, renderer.render(page))
         return
@@ -271,9 +268,7 @@ def render_many(
     bounds = [(i, min(i + size, len(pages))) for i in range(0, len(pages), size)]
     _FORKED = (renderer, pages, keep)
     try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=die_with_parent) as pool:
-            for chunk in pool.map(_render_slice, bounds):
-                yield from chunk
+        for chunk in map_forked(_render_slice, bounds, workers):
+            yield from chunk
     finally:
         _FORKED = None

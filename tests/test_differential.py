@@ -396,6 +396,8 @@ def test_preview_output_equals_a_cold_build_after_every_change(tmp_path, templat
 def test_forked_workers_give_the_same_site_as_one_process(tmp_path, monkeypatch, stage):
     import importlib
 
+    from journal import workers
+
     module_name, threshold = stage.split(":")
     module = importlib.import_module(module_name)
     root = make(tmp_path, {})
@@ -404,16 +406,16 @@ def test_forked_workers_give_the_same_site_as_one_process(tmp_path, monkeypatch,
     build(root, tmp_path / "serial", options)
     shutil.rmtree(root / CACHE_DIR)  # so the second build parses and renders again
     calls = []
-    real = module.ProcessPoolExecutor
+    real = workers.ProcessPoolExecutor
 
     class Spy(real):  # records that the worker pool was really used
         def __init__(self, *args, **kwargs):
             calls.append(args)
             super().__init__(*args, **kwargs)
 
-    monkeypatch.setattr(module, "ProcessPoolExecutor", Spy)
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", Spy)
     monkeypatch.setattr(module, threshold, 2)
-    monkeypatch.setattr(module, "fork_is_safe", lambda: True)  # browser tests leave a thread
+    monkeypatch.setattr(workers, "fork_is_safe", lambda: True)  # browser tests leave a thread
     build(root, tmp_path / "parallel", options)
     assert calls, "the parallel path was not taken"
     assert tree(tmp_path / "parallel") == tree(tmp_path / "serial")

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import re
 import stat
-import threading
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +15,7 @@ from journal.load.entry import Body, Entry, Parsed, cross_check, parse_entry
 from journal.load.files import Sources, read_sources
 from journal.load.links import resolve_links
 from journal.load.markdown import is_page_link
-from journal.workers import die_with_parent
+from journal.workers import map_forked, pool_size
 
 
 @dataclass(frozen=True)
@@ -63,22 +60,14 @@ def _parse_batch(batch: list[tuple[str, bytes]]) -> list[Parsed]:
     return [parse_entry(relpath, data) for relpath, data in batch]
 
 
-def fork_is_safe() -> bool:
-    """Forked workers are cheap and inherit everything, but forking while other threads
-    run (the preview's server and watcher) can deadlock the child."""
-    return os.name == "posix" and threading.active_count() == 1
-
-
 def parse_many(todo: list[tuple[str, bytes]], workers: int | None = None) -> list[Parsed]:
     """Parse files, spread over all cores when there are enough of them to be worth it."""
-    workers = workers or os.cpu_count() or 1
-    if workers < 2 or len(todo) < PARALLEL_MIN or not fork_is_safe():
+    workers = pool_size(len(todo), PARALLEL_MIN, workers)
+    if workers == 1:
         return _parse_batch(todo)
     size = max(50, len(todo) // (workers * 4))
     batches = [todo[i : i + size] for i in range(0, len(todo), size)]
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=die_with_parent) as pool:
-        return [parsed for chunk in pool.map(_parse_batch, batches) for parsed in chunk]
+    return [parsed for chunk in map_forked(_parse_batch, batches, workers) for parsed in chunk]
 
 
 def load_journal(
