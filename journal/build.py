@@ -245,7 +245,7 @@ def build(
         with journal_lock(root):
             result = _build(root, out, options, memo, started, not persist, strict)
             if persist:
-                _save(memo, root)
+                save_memo(memo)
             return result
     except OSError as exc:
         where = exc.filename or out
@@ -254,7 +254,7 @@ def build(
         ) from None
 
 
-def _save(memo: Memo, root: Path) -> None:
+def save_memo(memo: Memo) -> None:
     """Save the memo after the new site is in place; a failure here is a warning that says
     so (the site is built, the next build starts without the memo), never an error."""
     try:

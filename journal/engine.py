@@ -54,9 +54,14 @@ class Listed:
 
 
 def list_site(
-    root: Path, options: Options, memo: Memo | None = None, sources: Sources | None = None
+    root: Path,
+    options: Options,
+    memo: Memo | None = None,
+    sources: Sources | None = None,
+    previous: Listed | None = None,
 ) -> Listed:
-    """Load, analyse and list the pages; raises ProblemsError before anything is written."""
+    """Load, analyse and list the pages; raises ProblemsError before anything is written.
+    `previous`: the last listing, whose search index is updated when it can be."""
     from journal.analyse import analyse
     from journal.load.journal import load_journal
     from journal.pages import SiteOptions, site_pages
@@ -72,8 +77,37 @@ def list_site(
         evidence,
         SiteOptions(preview=options.preview, encrypted=options.encrypted),
         template_dirs(root),
+        (lambda site: updated_index(previous, site, shown.bodies)) if previous else None,
     )
     return Listed(full, shown, site, index, pages, parsed)
+
+
+def updated_index(previous: Listed, site: Site, bodies: Mapping[str, Body]) -> SearchIndex:
+    """The search index of `site`, made from the previous one when the same entries are
+    shown in the same order under the same domain names (the index numbers entries by
+    position): only the entries whose frontmatter or body changed are taken out and put
+    in again. Otherwise, inverted afresh."""
+    from journal.pages import search_index as si
+    from journal.pages.search import index_site
+
+    old_site, old_bodies = previous.site, previous.shown.bodies
+    names = {d.slug: d.name for d in site.domains}
+    same = len(site.entries) == len(old_site.entries) and names == {
+        d.slug: d.name for d in old_site.domains
+    }
+    if not same or any(a.id != b.id for a, b in zip(site.entries, old_site.entries, strict=True)):
+        return index_site(site, bodies)
+    changes = []
+    for n, (e, old) in enumerate(zip(site.entries, old_site.entries, strict=True)):
+        body, old_body = bodies[e.id], old_bodies[old.id]
+        if e.key == old.key and body.key == old_body.key and body.words == old_body.words:
+            continue
+        name = names.get(e.domain, "")
+        before = si.entry_terms(old, si.body_words(old_body.text, old_body.words), name)
+        after = si.entry_terms(e, si.body_words(body.text, body.words), name)
+        if before != after:
+            changes.append((n, before, after))
+    return previous.index.updated(changes)[0] if changes else previous.index
 
 
 @dataclass(frozen=True)
@@ -130,6 +164,8 @@ class LiveSite:
         self._pages: dict[str, Page] = {}
         self._sources: dict[str, bytes] = {}
         self._renderer: Renderer | None = None
+        self._env: Any = None  # the Jinja environment, kept while the templates are the same
+        self._env_key: tuple = ()
         self._gkey = ""
         self._today: date | None = None
 
@@ -142,17 +178,20 @@ class LiveSite:
         from journal.build import global_key
         from journal.pages.page import PageKeys
         from journal.render import Renderer, make_env, render_many
-        from journal.theme import template_dirs
+        from journal.theme import template_dirs, templates_digest
 
         started = time.perf_counter()
         today = self.options.today or date.today()
         dirs = template_dirs(self.root)
         gkey = global_key(self.root, self.options, today, dirs)
         sources = read_sources(self.root)
-        listed = list_site(self.root, self.options, self.memo, sources)
+        listed = list_site(self.root, self.options, self.memo, sources, self._listed)
         common = listed.site.common()
         keyed = key_pages(listed.pages, listed.shown.bodies, listed.index, PageKeys(gkey, common))
-        renderer = Renderer(make_env(dirs), common, None)
+        env_key = (templates_digest(dirs), tuple(dirs))
+        if env_key != self._env_key or self._env is None:  # templates compiled once each
+            self._env, self._env_key = make_env(dirs), env_key
+        renderer = Renderer(self._env, common, None)
         old_files, old_keyed = self.files, self._keyed
         files: dict[str, bytes] = {}
         todo: list[Keyed] = []
@@ -171,7 +210,7 @@ class LiveSite:
         for k, data in zip(todo, render_many(renderer, pages, _identity), strict=True):
             files[k.page.path] = data
         why = [(k.page.path, self._why(k, old_keyed, gkey)) for k in todo]
-        self.memo.finish()
+        self.memo.finish(pages=False)
         self._commit(listed, keyed, files, renderer, gkey, today, sources)
         return Outcome(
             len(listed.site.journal.entries),
@@ -221,6 +260,12 @@ class LiveSite:
         self.entries = len(listed.site.journal.entries)
         self.warnings = listed.full.warnings
         self.files = files
+
+    def close(self) -> None:
+        """Save the parse memo for the next start (its rendered objects are the CLI's)."""
+        from journal.build import save_memo
+
+        save_memo(self.memo)
 
     # -- a change of bodies only -------------------------------------------------------------
 
@@ -281,29 +326,36 @@ class LiveSite:
             if old_terms != new_terms:
                 terms.append((n, old_terms, new_terms))
         index, shards = listed.index.updated(terms) if terms else (listed.index, set())
-        if index.layout != listed.index.layout:
-            return None  # other search files: list the site afresh
+        pages, fresh = self._pages, set()
+        if index.layout != listed.index.layout:  # a shard made or emptied
+            if index.k != listed.index.k:
+                return None  # every word in another shard: list the site afresh
+            pages, fresh = self._search_pages(site, index)
         dirty: set[object] = {i for i in changed if i in shown_bodies}
         dirty |= {("search", key) for key in shards}
 
         from journal.pages.page import PageKeys
 
         keys = PageKeys(self._gkey, site.common())
-        keyed = dict(self._keyed)
-        files = dict(self.files)
+        keyed = {path: k for path, k in self._keyed.items() if path in pages}
+        files = {path: data for path, data in self.files.items() if path in pages}
         why = []
-        for path, old in self._keyed.items():
-            if not (old.reads & dirty):
-                continue
-            (k,) = key_pages([self._pages[path]], shown_bodies, index, keys)
+        redo = [path for path, old in keyed.items() if old.reads & dirty]
+        for path in [*redo, *sorted(fresh)]:
+            old = keyed.get(path)
+            (k,) = key_pages([pages[path]], shown_bodies, index, keys)
             keyed[path] = k
-            if k.key == old.key:
+            if old is not None and k.key == old.key:
                 continue
             files[path] = self._renderer.render(k.page)
-            read = sorted(_shown_read(r) for r in old.reads & dirty)
-            why.append((path, "it shows what changed: " + ", ".join(read[:3])))
+            if old is None:
+                why.append((path, "a new search file"))
+            else:
+                read = sorted(_shown_read(r) for r in old.reads & dirty) or ["the search files"]
+                why.append((path, "it shows what changed: " + ", ".join(read[:3])))
         new_listed = replace(listed, full=full, shown=shown, index=index, parsed=parsed)
         self._listed = new_listed
+        self._pages = pages
         self._keyed = keyed
         self._sources = sources
         self.files = files
@@ -316,6 +368,18 @@ class LiveSite:
             why,
             True,
         )
+
+    def _search_pages(self, site: Site, index: SearchIndex) -> tuple[dict[str, Page], set[str]]:
+        """The pages with the search files listed for `index` (same key length, other
+        shards): those made or changed are returned to be keyed and rendered."""
+        from journal.pages.search import search_pages
+        from journal.pages.search_index import is_search_file
+
+        listed = {p.path: p for p in search_pages(site, index.layout)}
+        pages = {path: p for path, p in self._pages.items() if not is_search_file(path)}
+        pages.update(listed)
+        fresh = {path for path in listed if path not in self._pages}
+        return pages, fresh | {path for path in listed if path.endswith(".js") and "/" not in path}
 
 
 def _shown_read(read: object) -> str:

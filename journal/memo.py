@@ -147,10 +147,12 @@ class Memo:
         """A build that changed nothing keeps everything (and has nothing to save)."""
         self._used_parsed, self._used_pages = set(), set()
 
-    def finish(self) -> None:
-        """After a build: keep only what it used, so the memo never outgrows the journal."""
+    def finish(self, pages: bool = True) -> None:
+        """After a build: keep only what it used, so the memo never outgrows the journal.
+        `pages=False` (the preview, which keeps its pages in memory): parses only."""
         self._parsed = {k: v for k, v in self.parsed.items() if k in self._used_parsed}
-        self._pages = {k: v for k, v in self.pages.items() if k in self._used_pages}
+        if pages:
+            self._pages = {k: v for k, v in self.pages.items() if k in self._used_pages}
         self._used_parsed, self._used_pages = set(), set()
         self.dirty = True
 

@@ -10,7 +10,6 @@ web page may re-bind a name to it, run its search files or read its pages or eve
 
 from __future__ import annotations
 
-import contextlib
 import json
 import mimetypes
 import os
@@ -25,16 +24,24 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from journal.build import Options, build, open_memo
+from journal.build import Options, open_memo
+from journal.engine import LiveSite
 from journal.errors import JournalError, report
+from journal.lock import journal_lock
 from journal.memo import CACHE_DIR
 from journal.theme import template_dirs
 from journal.write import check_target
 
 EVENTS_PATH = "/__journal/events"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
-QUIET_SECONDS = 0.03  # a burst of saves ends after this much silence
-MAX_WAIT_SECONDS = 1.0  # ...or after this long, whatever keeps happening
+# Served while no build has worked yet: the reload script shows the errors over it.
+NOTHING_YET = (
+    b"<!doctype html><html><head><meta charset=utf-8><title>Not built yet</title></head>"
+    b"<body><h1>The journal could not be built yet</h1><p>Fix what the report below says "
+    b"and this page updates by itself.</p></body></html>"
+)
+WRITE_WAIT_SECONDS = 0.05  # how long a file modified but not closed is waited for
+EXPLAIN = bool(os.environ.get("JOURNAL_EXPLAIN"))  # print why each page was made again
 IGNORED_SUFFIXES = (".swp", ".swx", ".swo", "~", ".tmp", ".part", ".crdownload")
 IGNORED_NAMES = {"4913", ".DS_Store"}
 
@@ -105,60 +112,80 @@ def is_noise(path: str) -> bool:
     )
 
 
-def safe_path(site: Path, url_path: str) -> Path | None:
-    """The file a URL names inside the site, or None for anything that would leave it."""
+def site_path(files: dict[str, bytes], url_path: str) -> str | None:
+    """The file of the site in memory that a URL names (a folder: its index.html), or None.
+    Nothing on disk is read, so no URL can leave the site."""
     path = unquote(url_path)
     if "\x00" in path or "\\" in path:
         return None
     parts = [p for p in path.split("/") if p not in ("", ".")]
     if any(p == ".." for p in parts):
         return None
-    root = os.path.realpath(site)
-    target = os.path.realpath(os.path.join(root, *parts))
-    if target != root and not target.startswith(root + os.sep):
-        return None  # a symlink that points outside
-    if os.path.isdir(target):
-        target = os.path.join(target, "index.html")
-    return Path(target) if os.path.isfile(target) else None
+    name = "/".join(parts)
+    if name in files and not (path.endswith("/") and name):
+        return name
+    index = f"{name}/index.html" if name else "index.html"
+    return index if index in files else None
 
 
 class Preview:
-    """The state shared by the watcher, the builder and the request handlers."""
+    """The state shared by the watcher, the builder and the request handlers: the site in
+    memory (journal/engine.py LiveSite), swapped whole by each update."""
 
     def __init__(self, root: Path, out: Path, options: Options):
         self.root, self.out = root, out
         self.options = replace(options, preview=True, drafts=True)
-        self.memo = open_memo(root)  # kept in memory between rebuilds, saved on stop
+        self.live = LiveSite(root, self.options, open_memo(root))
         self.changed = threading.Condition()
         self.build_id = ""
         self.error: str | None = None
         self.warnings: str | None = None
-        self.rebuilds = 0
+        self.rebuilds = 0  # updates that worked
+        self.shown = 0  # ...and that changed the site: each one reloads the pages open
         self.stopping = False
         self._started = f"{time.time_ns():x}"  # unique across restarts, even within a second
 
-    def rebuild(self) -> bool:
-        """The same build as `journal build`; on failure the last good site stays."""
+    @property
+    def files(self) -> dict[str, bytes]:
+        return self.live.files
+
+    def rebuild(self, edited: set[str] | None = None, first: bool = False) -> bool:
+        """Bring the site up to date; on failure the last good site stays. `edited`: the
+        entry files (relative to the root) that are all that changed, when that is known."""
+        before = self.live.files
         try:
-            result = build(self.root, self.out, self.options, memo=self.memo)
+            with journal_lock(self.root):
+                outcome = self.live.bodies_changed(edited) if edited else None
+                if outcome is None:
+                    outcome = self.live.rebuild(first=first)
         except JournalError as exc:
             self._publish(error=str(exc))
             print(f"\n{exc}\n(serving the last good build)", flush=True)
+            return False
+        except OSError as exc:
+            self._publish(error=f"{exc.filename or self.root}: {exc.strerror or exc}")
+            print(f"\nbuild failed: {exc}", flush=True)
             return False
         except Exception as exc:  # noqa: BLE001 - the preview must survive any input
             self._publish(error=f"{type(exc).__name__}: {exc}")
             print(f"\nbuild failed: {type(exc).__name__}: {exc}", flush=True)
             return False
         self.rebuilds += 1
-        warnings = report(result.warnings) if result.warnings else None
+        warnings = report(outcome.warnings) if outcome.warnings else None
         if warnings:
             print(warnings, flush=True)
-        self._publish(error=None, warnings=warnings, build=f"{self._started}-{self.rebuilds}")
+        changed = outcome.rendered > 0 or self.live.files.keys() != before.keys()
+        if changed or not self.build_id:  # else the pages open stay as they are
+            self.shown += 1
+        self._publish(error=None, warnings=warnings, build=f"{self._started}-{self.shown}")
         print(
-            f"Rebuilt {result.entries} entries: {result.rendered} pages rendered "
-            f"in {result.seconds * 1000:.0f} ms.",
+            f"Rebuilt {outcome.entries} entries: {outcome.rendered} pages rendered "
+            f"in {outcome.seconds * 1000:.0f} ms.",
             flush=True,
         )
+        if EXPLAIN:
+            for path, why in outcome.why:
+                print(f"  {path}: {why}", flush=True)
         return True
 
     def _publish(
@@ -192,6 +219,12 @@ class Watcher:
         self.preview = preview
         self.root = os.path.realpath(preview.root)
         self.pending = threading.Event()
+        self.lock = threading.Lock()
+        self.edited: set[str] = set()  # entry files changed since the last update
+        self.everything = False  # something else changed: list the whole site again
+        self.writing: dict[str, float] = {}  # files modified and not yet closed: until when
+        entries = preview.root / "entries"
+        self.entry_tops = {os.path.abspath(entries), os.path.realpath(entries)}
         self.thread = threading.Thread(target=self._loop, name="journal-rebuild", daemon=True)
         self.observer = PollingObserver(timeout=0.2) if poll else Observer()
         self.scheduled: dict[str, object] = {}
@@ -207,8 +240,9 @@ class Watcher:
                     os.path.dirname(os.path.abspath(p)) == watcher.root for p in paths if p
                 ):
                     watcher.schedule()  # e.g. templates/ made after the preview started
-                if any(p and watcher.relevant(p) for p in paths):
-                    watcher.pending.set()
+                relevant = [p for p in paths if p and watcher.relevant(p)]
+                if relevant:
+                    watcher.saw(relevant, event.is_directory, event.event_type)
 
         from watchdog.events import (
             DirCreatedEvent,
@@ -267,18 +301,56 @@ class Watcher:
         self.observer.start()
         self.thread.start()
 
+    def saw(self, paths: list[str], folder: bool, kind: str = "modified") -> None:
+        """Note changed paths: entry files by their path from the root, anything else (a
+        folder, a template, journal.toml...) as a change that needs the whole site listed.
+        A file being written (modified, not yet closed) is waited for, briefly: an update
+        that read half a save would show an error for nothing."""
+        now = time.monotonic()
+        with self.lock:
+            for path in paths:
+                rel = None if folder else self.entry_file(path)
+                if rel is None:
+                    self.everything = True
+                else:
+                    self.edited.add(rel)
+                if kind == "closed":
+                    self.writing.pop(path, None)
+                elif kind == "modified" and not folder:
+                    self.writing[path] = now + WRITE_WAIT_SECONDS
+        self.pending.set()
+
+    def entry_file(self, path: str) -> str | None:
+        """`entries/...md` for a Markdown file under entries/, else None."""
+        full = os.path.abspath(path)
+        if not full.endswith(".md"):
+            return None
+        for top in self.entry_tops:
+            if full.startswith(top + os.sep):
+                return "entries/" + full[len(top) + 1 :].replace(os.sep, "/")
+        return None
+
     def _loop(self) -> None:
+        """A save starts an update at once; saves made while one runs are taken together
+        by the next one, so the site served is never older than the last update."""
         while not self.preview.stopping:
             if not self.pending.wait(0.2):
                 continue
-            first = time.monotonic()
-            while True:  # debounce: wait for a quiet moment
+            while True:  # until every file being written is closed, or its wait is over
+                with self.lock:
+                    now = time.monotonic()
+                    self.writing = {p: t for p, t in self.writing.items() if t > now}
+                    left = max(self.writing.values(), default=now) - now
+                if left <= 0 or self.preview.stopping:
+                    break
                 self.pending.clear()
-                if self.pending.wait(QUIET_SECONDS) and time.monotonic() - first < MAX_WAIT_SECONDS:
-                    continue
-                break
+                self.pending.wait(left)
+            with self.lock:
+                self.pending.clear()
+                edited, everything = self.edited, self.everything
+                self.edited, self.everything = set(), False
             if not self.preview.stopping:
-                self.preview.rebuild()
+                self.preview.rebuild(None if everything else edited)
 
     def stop(self) -> None:
         self.observer.stop()
@@ -410,17 +482,14 @@ def make_handler(preview: Preview, hosts: set[str]) -> type[BaseHTTPRequestHandl
 
         def _serve(self, body: bool) -> None:
             url_path = urlsplit(self.path).path
-            # Each rebuild swaps in a whole new site, so every file read is whole.
-            target = safe_path(preview.out, url_path)
+            files = preview.files  # one whole site for the whole request
+            name = site_path(files, url_path)
             status = HTTPStatus.OK
-            if target is None:
+            if name is None:
                 status = HTTPStatus.NOT_FOUND
-                target = safe_path(preview.out, "/404.html")
-            try:
-                data = target.read_bytes() if target else b"<h1>Not found</h1>"
-            except OSError:  # swapped away between finding and reading it
-                data, status = b"<h1>Not found</h1>", HTTPStatus.NOT_FOUND
-            ctype = mimetypes.guess_type(str(target or "x.html"))[0] or "application/octet-stream"
+                name = "404.html" if "404.html" in files else None
+            data = files[name] if name else NOTHING_YET if not files else b"<h1>Not found</h1>"
+            ctype = mimetypes.guess_type(name or "x.html")[0] or "application/octet-stream"
             if ctype == "text/html":
                 if status == HTTPStatus.NOT_FOUND:  # its relative links assume the site root
                     data = data.replace(b"<head>", b'<head>\n<base href="/">', 1)
@@ -506,7 +575,7 @@ class PreviewServer:
         return f"http://{'[' + host + ']' if ':' in str(host) else host}:{port}/"
 
     def start(self) -> PreviewServer:
-        self.preview.rebuild()  # before any thread exists, so parsing may use all cores
+        self.preview.rebuild(first=True)  # before any thread exists: may use all cores
         self.watcher = Watcher(self.preview, poll=self.poll)
         self.watcher.start()
         self.thread.start()
@@ -518,8 +587,7 @@ class PreviewServer:
             self.preview.changed.notify_all()
         if self.watcher is not None:
             self.watcher.stop()
-        with contextlib.suppress(OSError):
-            self.preview.memo.save()
+        self.preview.live.close()
         if self.thread.is_alive():
             self.httpd.shutdown()
             self.thread.join(timeout=5)
@@ -549,7 +617,7 @@ def serve(
         raise JournalError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
     try:  # from here on, Ctrl-C at any moment stops cleanly
         server.start()
-        print(f"Serving {server.out} at {server.url} — Ctrl-C to stop.", flush=True)
+        print(f"Serving {root} at {server.url} — Ctrl-C to stop.", flush=True)
         if open_browser:
             webbrowser.open(server.url)
         while True:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from dataclasses import dataclass
@@ -140,6 +141,7 @@ ANSWER_OPEN = "<!--answer {}-->\n"  # around an answered prompt's section (see _
 ANSWER_CLOSE = "<!--/answer-->\n"
 
 
+@functools.cache
 def answer_marker(prompt: str) -> str:
     """The comment opening the section answering `prompt` in a body's HTML."""
     return ANSWER_OPEN.format(slugify(prompt))

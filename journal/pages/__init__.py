@@ -6,6 +6,7 @@ replace a page at the same path.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from journal.analyse.analytics import Evidence
@@ -21,7 +22,7 @@ from journal.pages.home import home_page, not_found_page
 from journal.pages.lessons import lessons_pages
 from journal.pages.model import Site, SiteOptions, site_model
 from journal.pages.page import Page
-from journal.pages.search import search_index, search_pages
+from journal.pages.search import index_site, search_pages
 from journal.pages.search_index import SearchIndex
 
 __all__ = ["Page", "Site", "SiteOptions", "make_pages", "site_model"]
@@ -57,9 +58,14 @@ def make_pages(
 
 
 def site_pages(
-    journal: Journal, evidence: Evidence, options: SiteOptions, template_dirs: list[Path]
+    journal: Journal,
+    evidence: Evidence,
+    options: SiteOptions,
+    template_dirs: list[Path],
+    index_of: Callable[[Site], SearchIndex] | None = None,
 ) -> tuple[Site, SearchIndex, list[Page]]:
+    """`index_of`: how to make the search index (the preview updates its last one)."""
     site = site_model(journal, evidence, options)
-    index = search_index(site, journal.bodies)
+    index = index_of(site) if index_of else index_site(site, journal.bodies)
     pages = make_pages(site, template_dirs, index.layout, static=not options.encrypted)
     return site, index, pages
