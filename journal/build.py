@@ -13,13 +13,14 @@ runs the first four stages through `site_files`.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.metadata
 import os
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -64,6 +65,7 @@ class BuildResult:
     seconds: float
     warnings: tuple[Problem, ...]
     skipped: bool = False  # nothing had changed since the last build into this folder
+    why: tuple[tuple[str, str], ...] = ()  # with --explain: (page, why it was made again)
 
     def summary(self, out: Path) -> str:
         if self.skipped:
@@ -115,30 +117,27 @@ def _folder_digest(folder: Path) -> str:
     return h.hexdigest()
 
 
-def global_key(
-    root: Path, options: Options, today: date, dirs: list[Path], linker_key: str = ""
-) -> str:
-    """What every page depends on besides its own context: the code and its libraries,
-    the templates and static files, the config, the options and today."""
+def global_parts(root: Path, options: Options, today: date, dirs: list[Path]) -> dict[str, str]:
+    """What every page depends on besides its own context, by name (for --explain): the
+    code and its libraries, the templates, static files, config, the options and today."""
     config = root / "journal.toml"
     try:
         config_bytes = read_regular(str(config), 1 << 20)
     except OSError:
         config_bytes = b""
-    parts = [
-        parse_key(),
-        library_version("Jinja2"),
-        library_version("MarkupSafe"),
-        sys.version,
-        repr(options),
-        today.isoformat(),
-        templates_digest(dirs),
-        *(str(d) for d in dirs),
-        _folder_digest(root / "static"),
-        hashlib.blake2b(config_bytes, digest_size=16).hexdigest(),
-        linker_key,
-    ]
-    return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
+    code = [parse_key(), library_version("Jinja2"), library_version("MarkupSafe"), sys.version]
+    return {
+        "this program or its libraries": "\n".join(code),
+        "the options": repr(replace(options, today=None)),
+        "today": today.isoformat(),
+        "the templates": "\n".join([templates_digest(dirs), *(str(d) for d in dirs)]),
+        "static/": _folder_digest(root / "static"),
+        "journal.toml": hashlib.blake2b(config_bytes, digest_size=16).hexdigest(),
+    }
+
+
+def global_key(parts: dict[str, str]) -> str:
+    return hashlib.blake2b("\n".join(parts.values()).encode(), digest_size=16).hexdigest()
 
 
 def sources_key(global_key_: str, sources: Sources, out: Path, root: Path) -> str:
@@ -232,9 +231,11 @@ def build(
     options: Options = Options(),
     memo: Memo | None = None,
     strict: bool = False,
+    explain: bool = False,
 ) -> BuildResult:
-    """Build the site into `out`. With `memo` (the preview's), it is used and kept in memory;
-    without, the journal's own memo is loaded and saved."""
+    """Build the site into `out`. With `memo` (a test's), it is used and kept in memory;
+    without, the journal's own memo is loaded and saved. `explain`: say why each page was
+    made again (BuildResult.why)."""
     started = time.perf_counter()
     persist = memo is None
     if memo is None:
@@ -243,7 +244,7 @@ def build(
     check_target(out, root, cache)
     try:
         with journal_lock(root):
-            result = _build(root, out, options, memo, started, not persist, strict)
+            result = _build(root, out, options, memo, started, not persist, strict, explain)
             if persist:
                 save_memo(memo)
             return result
@@ -276,6 +277,7 @@ def _build(
     started: float,
     preview: bool,
     strict: bool = False,
+    explain: bool = False,
 ) -> BuildResult:
     """`preview`: the memo lives in a running preview, whose watcher only calls when
     something changed; its output is not stamped, and the old site is removed in a thread."""
@@ -283,7 +285,8 @@ def _build(
     clean_scratch(out, cache)
     today = options.today or date.today()
     dirs = template_dirs(root)
-    gkey = global_key(root, options, today, dirs)
+    parts = global_parts(root, options, today, dirs)
+    gkey = global_key(parts)
     sources = read_sources(root)
     skey = sources_key(gkey, sources, out, root)
     last = memo.site
@@ -312,7 +315,7 @@ def _build(
     keyed = key_pages(listed.pages, listed.shown.bodies, listed.index, PageKeys(gkey, common))
     writer = SiteWriter(out, scratch_folder(out, cache))
     try:
-        todo, keys = [], []
+        todo, keys, made = [], [], []
         for k in keyed:
             found = memo.page(k.key)
             if found is not None:
@@ -320,6 +323,7 @@ def _build(
             else:
                 todo.append(k.page)
                 keys.append(k.key)
+                made.append(k)
         keep: Callable[[str, bytes], object] = _bytes
         if cache is not None:
 
@@ -336,6 +340,15 @@ def _build(
     except BaseException:
         writer.abort()
         raise
+    why: list[tuple[str, str]] = []
+    if cache is not None:
+        from journal import explain as ex
+
+        now = ex.record(parts, full.entries, full.bodies, {k.page.path: k.key for k in keyed})
+        if explain:
+            why = ex.reasons(ex.load(cache), now, made)
+        with contextlib.suppress(OSError):
+            ex.save(cache, now)
     memo.site = (
         None
         if preview
@@ -349,4 +362,6 @@ def _build(
     )
     memo.finish()
     elapsed = time.perf_counter() - started
-    return BuildResult(len(site.journal.entries), writer.count, len(todo), elapsed, full.warnings)
+    return BuildResult(
+        len(site.journal.entries), writer.count, len(todo), elapsed, full.warnings, why=tuple(why)
+    )

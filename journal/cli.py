@@ -66,7 +66,12 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     out = Path(args.out) if args.out else None
     warnings, summary = build_site(
-        _root(args), out, drafts=args.drafts, today=args.today, strict=args.strict
+        _root(args),
+        out,
+        drafts=args.drafts,
+        today=args.today,
+        strict=args.strict,
+        explain=args.explain,
     )
     _print_warnings(warnings)
     print(summary)
@@ -292,6 +297,11 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", metavar="DIR", help="output folder (default: site/ in the journal)")
     p.add_argument("--drafts", action="store_true", help="include entries marked draft: true")
+    p.add_argument(
+        "--explain",
+        action="store_true",
+        help="say why each page was made again (which entry, template or setting changed)",
+    )
     _today_option(p)
     _strict_option(p)
     p.set_defaults(func=cmd_build)

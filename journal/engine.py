@@ -175,7 +175,7 @@ class LiveSite:
         """List the site afresh; render only pages whose key is new. `first`: nothing is
         served yet and no other thread runs, so rendering may use forked workers and the
         memo's rendered objects on disk."""
-        from journal.build import global_key
+        from journal.build import global_key, global_parts
         from journal.pages.page import PageKeys
         from journal.render import Renderer, make_env, render_many
         from journal.theme import template_dirs, templates_digest
@@ -183,7 +183,7 @@ class LiveSite:
         started = time.perf_counter()
         today = self.options.today or date.today()
         dirs = template_dirs(self.root)
-        gkey = global_key(self.root, self.options, today, dirs)
+        gkey = global_key(global_parts(self.root, self.options, today, dirs))
         sources = read_sources(self.root)
         listed = list_site(self.root, self.options, self.memo, sources, self._listed)
         common = listed.site.common()

@@ -10,18 +10,32 @@ from journal.errors import JournalError, Problem, strict_failure
 
 
 def build_site(
-    root: Path, out: Path | None, *, drafts: bool, today: date | None, strict: bool
+    root: Path,
+    out: Path | None,
+    *,
+    drafts: bool,
+    today: date | None,
+    strict: bool,
+    explain: bool = False,
 ) -> tuple[tuple[Problem, ...], str]:
-    """(the warnings, the summary line) of a build into `out` (default: site/ in the
-    journal). ProblemsError: the journal has errors, and nothing was built."""
+    """(the warnings, the summary, with --explain a line per page made again and why) of a
+    build into `out` (default: site/ in the journal). ProblemsError: the journal has
+    errors, and nothing was built."""
     from journal.build import Options, build
 
     out = out or root / "site"
     try:
-        result = build(root, out, Options(drafts=drafts, today=today), strict=strict)
+        options = Options(drafts=drafts, today=today)
+        result = build(root, out, options, strict=strict, explain=explain)
     except OSError as exc:
         raise output_error(exc, out, "nothing was built") from None
-    return result.warnings, result.summary(out)
+    summary = result.summary(out)
+    if explain:
+        lines = [f"{path}: {why}" for path, why in result.why]
+        if not lines:
+            lines = ["no page was made again"]
+        summary = "\n".join([*lines, summary])
+    return result.warnings, summary
 
 
 def output_error(exc: OSError, out: Path, outcome: str) -> OSError | JournalError:
