@@ -6,7 +6,8 @@ the original's mode (and owner, where allowed), syncs it, then renames it over t
 one step: a reader sees the old bytes or the new, never a mix, and nothing else changes. A
 file its owner made read-only is refused, though the rename alone would be allowed.
 `create_exclusively` makes a file that must not exist yet (O_EXCL: the check and the
-creation are one step; a dangling symlink counts as existing).
+creation are one step; a dangling symlink counts as existing). `replace_or_create` is the
+one or the other, by whether the file is there.
 
 A file that cannot be written (permission denied, read-only file system, full disk,
 quota) is a WriteError: one line naming the path and saying that nothing was changed; no
@@ -61,6 +62,18 @@ def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view) :]
+
+
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+
+
+def _fill(fd: int, data: bytes) -> None:
+    """`data` written to a new file's descriptor and synced; the descriptor is closed."""
+    try:
+        _write_all(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _sync_folder(folder: Path) -> None:
@@ -209,21 +222,16 @@ def create_exclusively(path: Path, data: bytes, mode: int = 0o644) -> None:
     nothing is ever written through a link here). WriteError when it cannot be written,
     with nothing left behind. Where hard links are not allowed, O_EXCL on the name itself."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.new")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
     try:
-        fd = os.open(tmp, flags, mode)
+        fd = os.open(tmp, _NEW_FILE, mode)
     except OSError as exc:
         raise WriteError(path, reason(exc), "nothing was written") from None
     try:
-        try:
-            _write_all(fd, data)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        _fill(fd, data)
         try:
             os.link(tmp, path, follow_symlinks=False)
-        except FileExistsError:
-            raise
+        except FileExistsError as exc:  # named by the file in the way, not the temp file
+            raise FileExistsError(exc.errno, exc.strerror, str(path)) from None
         except OSError as exc:
             if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK):
                 raise
@@ -240,14 +248,20 @@ def create_exclusively(path: Path, data: bytes, mode: int = 0o644) -> None:
 
 def _create_in_place(path: Path, data: bytes, mode: int) -> None:
     """O_EXCL on the name itself, for file systems without hard links."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), mode)
+    fd = os.open(path, _NEW_FILE, mode)
     try:
-        try:
-            _write_all(fd, data)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        _fill(fd, data)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(path)
         raise
+
+
+def replace_or_create(path: Path, data: bytes) -> None:
+    """A file the tool owns the whole of (a keyring, an export the user asked to replace):
+    replaced atomically where a file (or a link to one) is there, else created exclusively,
+    so one that appears meanwhile is never overwritten (FileExistsError)."""
+    if os.path.lexists(path):
+        replace_atomically(path, data)
+    else:
+        create_exclusively(path, data)

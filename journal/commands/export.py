@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -12,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from journal.analyse.analytics import domain_name, followers
-from journal.atomic import WriteError, create_exclusively, replace_atomically
+from journal.atomic import WriteError, create_exclusively, replace_or_create
 from journal.config import Config
 from journal.errors import JournalError
 from journal.load.entry import Entry, FullEntry
@@ -206,8 +205,8 @@ def write_export(out: Path, text: str, root: Path, *, force: bool = False) -> No
         )
     data = text.encode("utf-8")
     try:
-        if force and os.path.lexists(out):  # through a symlink: its target changes
-            replace_atomically(out, data)
+        if force:  # through a symlink: its target changes
+            replace_or_create(out, data)
         else:  # O_EXCL: the check and the creation are one step
             create_exclusively(out, data)
     except FileExistsError:

@@ -40,6 +40,7 @@ from typing import Any
 
 import yaml
 
+from journal.atomic import WriteError, create_exclusively
 from journal.config import RANGE_TEXT, in_range
 from journal.errors import JournalError
 from journal.load.entry import KNOWN_KEYS, parse_entry
@@ -1004,15 +1005,9 @@ def _relative(path: Path, root: Path) -> str:
 
 
 def _create(path: Path, data: bytes) -> None:
-    """A new file or FileExistsError; O_EXCL makes the check and the write one step."""
+    """A new file, whole from the first instant, or FileExistsError (journal/atomic.py)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-    except OSError:
-        path.unlink(missing_ok=True)
-        raise
+    create_exclusively(path, data)
 
 
 def _write(folder: Path, entry_id: str, text: str, photos: list[tuple[str, bytes]]) -> None:
@@ -1032,9 +1027,11 @@ def _write(folder: Path, entry_id: str, text: str, photos: list[tuple[str, bytes
         for p in made:
             p.unlink(missing_ok=True)
         raise
-    except OSError as exc:
+    except (OSError, WriteError) as exc:
         for p in made:
             p.unlink(missing_ok=True)
+        if isinstance(exc, WriteError):
+            raise JournalError(f"{exc.path}: {exc.reason}; import stopped") from None
         raise JournalError(f"{exc.filename}: {exc.strerror or exc}; import stopped") from None
 
 

@@ -223,15 +223,11 @@ def write_keyring(root: Path, ring: Keyring) -> Path:
     """Replaced atomically (through a symlink, which stays) or created new, never over a
     keyring that appeared meanwhile: a keyring half-written would lock the site forever.
     WriteError (one line, the keyring as it was) when it cannot be written."""
-    from journal.atomic import create_exclusively, replace_atomically
+    from journal.atomic import replace_or_create
 
     path = root / KEYRING_FILE
-    data = (ring.to_json() + "\n").encode("utf-8")
-    if os.path.lexists(path):
-        replace_atomically(path, data)
-        return path
     try:
-        create_exclusively(path, data)
+        replace_or_create(path, (ring.to_json() + "\n").encode("utf-8"))
     except FileExistsError:
         raise JournalError(
             f"{path}: made by another run meanwhile; nothing was changed (run this one again)"
