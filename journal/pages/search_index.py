@@ -213,24 +213,45 @@ def main_json(
     shard_links: dict[str, str],
     doc_links: Sequence[str],
 ) -> str:
+    """The main file's JSON, field by field (as one json.dumps of the dict would write it);
+    the fields made from the entries alone are kept for the same entries (the preview
+    writes this file again when a shard is made, with the same entries)."""
+    fixed = _entry_fields(entries, domain_names)
+    fields = {
+        "version": _dumps(2),
+        "count": _dumps(len(entries)),
+        "chunk": _dumps(CHUNK),
+        "keyLength": _dumps(k),
+        **fixed[2],
+        "links": _dumps(list(links)),
+        "shards": _dumps(shard_links),
+        "docs": _dumps(list(doc_links)),
+    }
+    order = ("version", "count", "chunk", "keyLength", "domains", "domainList", "kinds")
+    order += ("titles", "dates", "links", "domainOf", "shards", "docs")
+    return "{" + ",".join(f'"{name}":{fields[name]}' for name in order) + "}"
+
+
+_ENTRY_FIELDS: list = []  # [(entries, names, fields)]: the last one, held so its id stays
+
+
+def _entry_fields(entries: Sequence[Entry], domain_names: dict[str, str]) -> tuple:
+    last = _ENTRY_FIELDS[0] if _ENTRY_FIELDS else None
+    if last is not None and last[0] is entries and last[1] == domain_names:
+        return last
     slugs = sorted(domain_names)
     slot = {s: i for i, s in enumerate(slugs)}
-    main = {
-        "version": 2,
-        "count": len(entries),
-        "chunk": CHUNK,
-        "keyLength": k,
-        "domains": {s: domain_names[s] for s in slugs},
-        "domainList": slugs,
-        "kinds": "".join("w" if e.is_win else "s" for e in entries),
-        "titles": [e.title for e in entries],
-        "dates": [e.date.isoformat() for e in entries],
-        "links": list(links),
-        "domainOf": [slot.get(e.domain, -1) for e in entries],
-        "shards": shard_links,
-        "docs": list(doc_links),
+    fields = {
+        "domains": _dumps({s: domain_names[s] for s in slugs}),
+        "domainList": _dumps(slugs),
+        "kinds": _dumps("".join("w" if e.is_win else "s" for e in entries)),
+        "titles": _dumps([e.title for e in entries]),
+        "dates": _dumps([e.date.isoformat() for e in entries]),
+        "domainOf": _dumps([slot.get(e.domain, -1) for e in entries]),
     }
-    return _dumps(main)
+    found = (entries, dict(domain_names), fields)
+    _ENTRY_FIELDS[:] = [found]
+    return found
 
 
 def row(link: str, e: Entry, text: str) -> str:
