@@ -270,16 +270,21 @@ def _too_deep(text: str) -> int:
     return 1
 
 
-def _json(data: bytes, name: str, what: str) -> Any:
-    """The document, or one line saying where and why the bytes are not one."""
+def _decoded(data: bytes, name: str, what: str) -> str:
+    """The bytes as text (a BOM dropped), or one line saying where they are not UTF-8."""
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise JournalError(
             f"{name}: line {line}: not UTF-8 text (byte 0x{data[exc.start]:02x}), so not {what}; "
             "nothing was imported"
         ) from None
+
+
+def _json(data: bytes, name: str, what: str) -> Any:
+    """The document, or one line saying where and why the bytes are not one."""
+    text = _decoded(data, name, what)
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
@@ -747,15 +752,7 @@ def _dayone_photos(item: Imported, raw: Any, export: _Export) -> str:
 
 def read_csv(path: Path) -> Iterator[Imported]:
     name = _label(path.name)
-    data = _read_limited(path)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise JournalError(
-            f"{name}: line {line}: not UTF-8 text (byte 0x{data[exc.start]:02x}), so not a CSV "
-            "file; nothing was imported"
-        ) from None
+    text = _decoded(_read_limited(path), name, "a CSV file")
     if "\0" in text:
         line = text.count("\n", 0, text.index("\0")) + 1
         raise JournalError(
