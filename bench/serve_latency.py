@@ -1,8 +1,9 @@
 """Preview latency: from writing an entry to the reload event reaching a connected client.
 
-python bench/serve_latency.py [--sizes 1000 10000] [--repeat 15] [--edit body|title]
+python bench/serve_latency.py [--sizes 1000 10000] [--repeat 15] [--edit body|title|tags|add]
 Starts `journal serve` in a subprocess on a generated journal, listens to its event
-stream like a browser tab does, edits one entry again and again, and reports the median.
+stream like a browser tab does, edits one entry again and again (or adds an entry and
+deletes it again, each counted), and reports the median and the preview's peak memory.
 """
 
 from __future__ import annotations
@@ -85,17 +86,27 @@ def measure(n: int, repeat: int = 15, edit: str = "body") -> list[float]:
             pass
         stream = EventStream(port)
         state = stream.next_state()
-        target = sorted((root / "entries").rglob("*.md"))[n // 2]
+        files = sorted((root / "entries").rglob("*.md"))
+        target = files[n // 2]
+        if edit == "tags":  # one written with a tag list in brackets
+            target = next(f for f in files[n // 2 :] if "tags: [" in f.read_text())
         original = target.read_text(encoding="utf-8")
         times = []
+        added = target.with_name("bench-added-entry.md")
         for i in range(repeat):
             time.sleep(0.3)  # let the previous burst settle, as between real saves
             started = time.perf_counter()
             if edit == "title":  # frontmatter: every list showing the entry changes
-                changed = original.replace('title: "', f'title: "Round {i} ', 1)
+                target.write_text(original.replace('title: "', f'title: "Round {i} ', 1))
+            elif edit == "tags":
+                target.write_text(original.replace("tags: [", f"tags: [round-{i % 3}, ", 1))
+            elif edit == "add":  # an entry added, then (next round) deleted
+                if i % 2 == 0:
+                    added.write_text(original.replace('title: "', f'title: "Added {i} ', 1))
+                else:
+                    added.unlink()
             else:  # the body only: the common save while writing
-                changed = original + f"\nEdited for the benchmark, round {i}.\n"
-            target.write_text(changed, encoding="utf-8")
+                target.write_text(original + f"\nEdited for the benchmark, round {i}.\n")
             while True:
                 new = stream.next_state()
                 if new["build"] != state["build"] or new["error"]:
@@ -103,10 +114,26 @@ def measure(n: int, repeat: int = 15, edit: str = "body") -> list[float]:
             times.append(time.perf_counter() - started)
             state = new
         target.write_text(original, encoding="utf-8")
+        added.unlink(missing_ok=True)
+        PEAKS[n] = peak_mb(proc.pid)
         return times
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+PEAKS: dict[int, float] = {}  # N -> the preview's peak resident memory, MB
+
+
+def peak_mb(pid: int) -> float:
+    """The process's peak resident set (VmHWM), in MB; 0 where /proc does not say."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
 
 
 def summary(times: list[float]) -> str:
@@ -121,14 +148,19 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument(
         "--edit",
-        choices=["body", "title"],
+        choices=["body", "title", "tags", "add"],
         default="body",
-        help="what each save changes: the body (default) or the title in the frontmatter",
+        help="what each save changes: the body (default), the title or tags in the "
+        "frontmatter, or an entry added and deleted",
     )
     args = parser.parse_args()
     for n in args.sizes:
         times = measure(n, args.repeat, args.edit)
-        print(f"N={n:>6}: edit-to-reload {summary(times)} over {len(times)} edits", flush=True)
+        print(
+            f"N={n:>6}: {args.edit} edit-to-reload {summary(times)} over {len(times)} edits; "
+            f"preview peak {PEAKS.get(n, 0):.0f} MB",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":
