@@ -7,6 +7,7 @@ replace a page at the same path.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from journal.analyse.analytics import Evidence
@@ -57,6 +58,16 @@ def make_pages(
     return list(by_path.values())
 
 
+class LateOnly(dict):
+    """The bodies, as page families see them while listing pages: not there. A family
+    reads bodies in a page's `late` function, where each read is recorded."""
+
+    def _refuse(self, *args: object, **kwargs: object) -> None:
+        raise RuntimeError("entry bodies are read in Page.late, where reads are recorded")
+
+    __getitem__ = get = __contains__ = __iter__ = __len__ = keys = values = items = _refuse
+
+
 def site_pages(
     journal: Journal,
     evidence: Evidence,
@@ -65,7 +76,7 @@ def site_pages(
     index_of: Callable[[Site], SearchIndex] | None = None,
 ) -> tuple[Site, SearchIndex, list[Page]]:
     """`index_of`: how to make the search index (the preview updates its last one)."""
-    site = site_model(journal, evidence, options)
+    site = site_model(replace(journal, bodies=LateOnly()), evidence, options)
     index = index_of(site) if index_of else index_site(site, journal.bodies)
     pages = make_pages(site, template_dirs, index.layout, static=not options.encrypted)
     return site, index, pages
