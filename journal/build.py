@@ -194,12 +194,15 @@ def site_files(
 ) -> tuple[Journal, dict[str, bytes]]:
     """Every file of the site in memory at its logical path (for publish)."""
     from journal.engine import key_pages, list_site
+    from journal.load.links import fill_links
+    from journal.pages.search import BUILTINS
     from journal.render import Renderer, make_env, render_many
 
     listed = list_site(root, options)
     common = listed.site.common()
     pages = [k.page for k in key_pages(listed.pages, listed.shown.bodies, listed.index)]
-    renderer = Renderer(make_env(template_dirs(root)), common, linker)
+    env = make_env(template_dirs(root))
+    renderer = Renderer(env, common, linker, data_files=BUILTINS, fill_links=fill_links)
     files = dict(zip((p.path for p in pages), render_many(renderer, pages, _bytes), strict=True))
     return listed.site.journal, files
 
@@ -299,7 +302,9 @@ def _build(
         return BuildResult(last["entries"], last["files"], 0, elapsed, warnings, skipped=True)
 
     from journal.engine import key_pages, list_site
+    from journal.load.links import fill_links
     from journal.pages.page import PageKeys
+    from journal.pages.search import BUILTINS
     from journal.render import Renderer, make_env, render_many
 
     listed = list_site(root, options, memo, sources)
@@ -311,7 +316,8 @@ def _build(
     if cache is not None:
         compiled = cache / "templates"
         compiled.mkdir(exist_ok=True)
-    renderer = Renderer(make_env(dirs, compiled), common, None)
+    env = make_env(dirs, compiled)
+    renderer = Renderer(env, common, None, data_files=BUILTINS, fill_links=fill_links)
     keyed = key_pages(listed.pages, listed.shown.bodies, listed.index, PageKeys(gkey, common))
     writer = SiteWriter(out, scratch_folder(out, cache))
     try:

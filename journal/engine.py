@@ -176,7 +176,9 @@ class LiveSite:
         served yet and no other thread runs, so rendering may use forked workers and the
         memo's rendered objects on disk."""
         from journal.build import global_key, global_parts
+        from journal.load.links import fill_links
         from journal.pages.page import PageKeys
+        from journal.pages.search import BUILTINS
         from journal.render import Renderer, make_env, render_many
         from journal.theme import template_dirs, templates_digest
 
@@ -191,7 +193,7 @@ class LiveSite:
         env_key = (templates_digest(dirs), tuple(dirs))
         if env_key != self._env_key or self._env is None:  # templates compiled once each
             self._env, self._env_key = make_env(dirs), env_key
-        renderer = Renderer(self._env, common, None)
+        renderer = Renderer(self._env, common, None, data_files=BUILTINS, fill_links=fill_links)
         old_files, old_keyed = self.files, self._keyed
         files: dict[str, bytes] = {}
         todo: list[Keyed] = []

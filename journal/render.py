@@ -1,25 +1,26 @@
-"""Render: a Page becomes bytes (Jinja templates, or a builtin for data files)."""
+"""Render: a Page becomes bytes (Jinja templates, or a renderer given for data files).
+
+This layer knows pages (journal/pages/page.py) and site paths, never a page family or the
+loader: what depends on them (the search index's data files, filling the links of an
+entry's body) is handed to the Renderer by whoever makes it.
+"""
 
 from __future__ import annotations
 
 import os
 import posixpath
-import sys
 import traceback
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import jinja2
 from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
 from journal.errors import TemplateError
-from journal.load.entry import Entry
-from journal.load.files import read_regular
-from journal.load.links import fill_links
-from journal.pages import search
 from journal.pages.page import RAW, Page
 from journal.pages.paths import (
     SEARCH_PAGE,
@@ -29,10 +30,27 @@ from journal.pages.paths import (
     relative_url,
     tag_path,
 )
+from journal.regular_files import read_regular
 from journal.theme import template_dirs
 from journal.workers import map_forked, pool_size
 
 Linker = Callable[[str], str]  # a page's site path -> where it is published
+# A data file's renderer: (its path, its context, a site path -> its link from the page
+# that loads it, the search page) -> its bytes. Keyed by the page's template name.
+DataRenderer = Callable[[str, dict[str, Any], Linker], bytes]
+# A body's HTML with its link placeholders filled: (html, targets, url) -> html.
+LinkFiller = Callable[[str, tuple, Linker], str]
+
+
+class Item(Protocol):
+    """What list items and the feed read of an entry view."""
+
+    id: str
+    key: str
+    title: str
+    date: date
+    time: str | None
+
 
 # The pages the menu of the layout marks as the current one (`current` in _header.html).
 MENU_PAGES = frozenset(
@@ -125,7 +143,7 @@ def atom_id(base: str | None, what: str) -> str:
     )
 
 
-def atom_time(e: Entry) -> str:
+def atom_time(e: Item) -> str:
     return f"{e.date.isoformat()}T{e.time or '00:00'}:00Z"
 
 
@@ -140,7 +158,10 @@ FUNCTIONS = {
 
 
 class Renderer:
-    """Page -> bytes, for one build: the environment, what every page receives, the linker.
+    """Page -> bytes, for one build: the environment, what every page receives, the linker;
+    `data_files`, the renderers of pages that are data rather than templates (the search
+    index's, journal/pages/search.py BUILTINS), and `fill_links`, what templates call as
+    `with_links` (journal/load/links.py fill_links).
 
     List items (`entry_item`, `setback_item`) are rendered once per build for each exact
     set of inputs, since long lists repeat them across pages; layout parts (`layout`:
@@ -148,99 +169,111 @@ class Renderer:
     `url` (whose links depend only on the page's folder) and `current`, the page's path
     when it is one the menu marks."""
 
-    def __init__(self, env: jinja2.Environment, common: dict[str, Any], linker: Linker | None):
+    def __init__(
+        self,
+        env: jinja2.Environment,
+        common: dict[str, Any],
+        linker: Linker | None,
+        *,
+        data_files: Mapping[str, DataRenderer] | None = None,
+        fill_links: LinkFiller | None = None,
+    ):
         self.env = env
         self.common = common
         self.linker = linker or (lambda path: path)
+        self.data_files = data_files or {}
+        self.fill_links = fill_links
         self.items: dict[tuple, Markup] = {}
 
     def link(self, from_page: str, to_page: str) -> str:
         return relative_url(self.linker(from_page), self.linker(to_page))
 
+    def _once(self, key: tuple, template: str, **context: Any) -> Markup:
+        """A part many pages show (a list item, the header), rendered once per build for
+        each `key`, which holds everything the part receives besides `common`."""
+        html = self.items.get(key)
+        if html is None:
+            html = self.items[key] = Markup(
+                self.env.get_template(template).render(**self.common, **context)
+            )
+        return html
+
     def render(self, page: Page) -> bytes:
         if page.template == RAW:
             return page.context["data"]
-        builtin = search.BUILTINS.get(page.template)
-        if builtin is not None:
-            return builtin(page.path, page.context, lambda to: self.link(SEARCH_PAGE, to))
+        data_file = self.data_files.get(page.template)
+        if data_file is not None:
+            return data_file(page.path, page.context, lambda to: self.link(SEARCH_PAGE, to))
         here = page.path
 
         def url(target: str) -> str:
             return self.link(here, target)
 
-        def entry_item(e: Entry, show_domain: bool = True) -> Markup:
+        def entry_item(e: Item, show_domain: bool = True) -> Markup:
             link = url(entry_path(e.id))
             key = ("entry", e.key, show_domain, link)
-            html = self.items.get(key)
-            if html is None:
-                html = self.items[key] = Markup(
-                    self.env.get_template("_entry_item.html").render(
-                        **self.common, e=e, show_domain=show_domain, link=link
-                    )
-                )
-            return html
-
-        def with_links(html: str, targets: tuple = ()) -> Markup:
-            """A body's HTML with its links to entries pointing at their pages from here."""
-            return Markup(fill_links(html, targets, url))
+            return self._once(key, "_entry_item.html", e=e, show_domain=show_domain, link=link)
 
         def layout(name: str) -> Markup:
             current = here if here in MENU_PAGES else None
             key = ("layout", name, posixpath.dirname(self.linker(here)), current)
-            html = self.items.get(key)
-            if html is None:
-                html = self.items[key] = Markup(
-                    self.env.get_template(name).render(**self.common, url=url, current=current)
-                )
-            return html
+            return self._once(key, name, url=url, current=current)
 
-        def setback_item(e: Entry, applied: list[Entry]) -> Markup:
+        def setback_item(e: Item, applied: list[Item]) -> Markup:
             link = url(entry_path(e.id))
             applied_links = tuple((a.id, a.title, url(entry_path(a.id))) for a in applied)
             key = ("setback", e.key, link, applied_links)
-            html = self.items.get(key)
-            if html is None:
-                html = self.items[key] = Markup(
-                    self.env.get_template("_setback_item.html").render(
-                        **self.common, e=e, link=link, applied=applied_links
-                    )
-                )
-            return html
+            return self._once(key, "_setback_item.html", e=e, link=link, applied=applied_links)
 
+        functions: dict[str, Any] = {"url": url, "layout": layout}
+        functions.update(entry_item=entry_item, setback_item=setback_item)
+        if self.fill_links is not None:
+            fill = self.fill_links
+
+            def with_links(html: str, targets: tuple = ()) -> Markup:
+                """A body's HTML with its links to entries pointing at their pages from here."""
+                return Markup(fill(html, targets, url))
+
+            functions["with_links"] = with_links
         try:
             html = self.env.get_template(page.template).render(
-                **self.common,
-                **FUNCTIONS,
-                **page.context,
-                page_path=here,
-                url=url,
-                layout=layout,
-                entry_item=entry_item,
-                setback_item=setback_item,
-                with_links=with_links,
+                **self.common, **FUNCTIONS, **page.context, page_path=here, **functions
             )
-        except jinja2.TemplateError as exc:
-            dirs = getattr(self.env, "journal_dirs", ())
-            where = _shown(getattr(exc, "filename", None), dirs)
-            if where is None:
-                where, line = _template_frame(exc, dirs) or (page.template, 1)
-            else:
-                line = getattr(exc, "lineno", None) or 1
-            raise TemplateError(f"{where}:{line}: template error: {exc.message or exc}") from None
-        except RecursionError:
-            dirs = getattr(self.env, "journal_dirs", ())
-            where, line = _template_frame(sys.exc_info()[1], dirs) or (page.template, 1)  # type: ignore[arg-type]
-            raise TemplateError(
-                f"{where}:{line}: template error: templates extend or include each other in a "
-                "loop (expected a chain of templates that ends at one without `extends`)"
-            ) from None
-        except (ArithmeticError, AttributeError, LookupError, TypeError, ValueError) as exc:
-            dirs = getattr(self.env, "journal_dirs", ())
-            where, line = _template_frame(exc, dirs) or (page.template, 1)
-            raise TemplateError(
-                f"{where}:{line}: template error: {type(exc).__name__}: {exc}"
-            ) from None
+        except TEMPLATE_FAILURES as exc:
+            raise _template_error(exc, page, getattr(self.env, "journal_dirs", ())) from None
         return html.encode("utf-8")
+
+
+# What a template can raise while it runs: Jinja's own errors, a loop of extends or
+# includes, and what an expression in it can raise (1/0, a missing key, a bad call).
+TEMPLATE_FAILURES = (
+    jinja2.TemplateError,
+    RecursionError,
+    ArithmeticError,
+    AttributeError,
+    LookupError,
+    TypeError,
+    ValueError,
+)
+
+
+def _template_error(exc: BaseException, page: Page, dirs: Sequence[Path]) -> TemplateError:
+    """A failed template in one line, `where:line: template error: what`, at the innermost
+    template line the error passed through."""
+    if isinstance(exc, jinja2.TemplateError):
+        where = _shown(getattr(exc, "filename", None), dirs)
+        if where is None:
+            where, line = _template_frame(exc, dirs) or (page.template, 1)
+        else:
+            line = getattr(exc, "lineno", None) or 1
+        return TemplateError(f"{where}:{line}: template error: {exc.message or exc}")
+    where, line = _template_frame(exc, dirs) or (page.template, 1)
+    if isinstance(exc, RecursionError):
+        return TemplateError(
+            f"{where}:{line}: template error: templates extend or include each other in a "
+            "loop (expected a chain of templates that ends at one without `extends`)"
+        )
+    return TemplateError(f"{where}:{line}: template error: {type(exc).__name__}: {exc}")
 
 
 RENDER_PARALLEL_MIN = 400  # pages; below this, forking workers costs more than it saves

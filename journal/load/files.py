@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import errno
 import os
-import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from journal.errors import Problem
+from journal.regular_files import TooLarge, read_regular
 
 ENTRIES_DIR = "entries"
 MAX_ENTRY_BYTES = 8 * 1024 * 1024  # an entry is a page of text; more is a mistake
@@ -18,11 +17,6 @@ FOLDERS = {
     "static": "a folder of files copied to the site as they are",
     "templates": "a folder of Jinja templates",
 }
-
-
-class TooLarge(OSError, OverflowError):
-    """A file over its size limit: an OSError, so every reader that copes with an
-    unreadable file copes with this one too."""
 
 
 @dataclass(frozen=True)
@@ -69,40 +63,6 @@ def entry_files(root: Path) -> Iterator[Path]:
 def printable(name: str) -> str:
     """A file name as text that can be printed, even when its bytes are not UTF-8."""
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-
-
-def read_regular(path: str, limit: int) -> bytes:
-    """A regular file's bytes; FIFOs, devices and sockets are refused without blocking."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-    try:
-        fd = os.open(path, flags)
-    except OSError as exc:
-        if exc.errno in (errno.ENXIO, errno.ENODEV, errno.EOPNOTSUPP):  # a socket, a device
-            raise IsADirectoryError("not a regular file") from None
-        raise
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            kind = "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file"
-            raise IsADirectoryError(kind)
-        if st.st_size > limit:
-            raise TooLarge(f"{st.st_size:,} bytes, over the limit of {limit:,}")
-        data = os.read(fd, st.st_size + 1)  # one read for a file that is as its stat says
-        if len(data) > st.st_size:  # growing while read: take it in parts, to the limit
-            chunks = [data]
-            left = limit + 1 - len(data)
-            while left > 0:
-                chunk = os.read(fd, min(left, 1 << 20))
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                left -= len(chunk)
-            data = b"".join(chunks)
-        if len(data) > limit:
-            raise TooLarge(f"over the limit of {limit:,} bytes")
-        return data
-    finally:
-        os.close(fd)
 
 
 def layout_problems(root: Path) -> list[Problem]:
