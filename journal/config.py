@@ -17,11 +17,22 @@ CONFIG_NAME = "journal.toml"
 PERIODS = ("week", "day", "month")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 DEFAULT_HALF_LIFE = {"week": 5.0, "day": 13.0, "month": 3.0}
-TOP_KEYS = ("title", "author", "streaks", "domains", "base_url", "date_format", "page_size")
+TOP_KEYS = (
+    "title",
+    "author",
+    "streaks",
+    "domains",
+    "base_url",
+    "date_format",
+    "page_size",
+    "offline_budget_mb",
+)
 STREAK_KEYS = ("period", "week_start", "half_life", "rest", "target")
 DOMAIN_KEYS = ("name", "description", "period", "half_life", "rest", "target")
 DEFAULT_PAGE_SIZE = 50  # entries per list page: a few phone screens
 MAX_PAGE_SIZE = 1000
+DEFAULT_OFFLINE_BUDGET_MB = 100  # what the published journal may keep on a phone (issue 26)
+MAX_OFFLINE_BUDGET_MB = 10_000
 MAX_CONFIG_BYTES = 1024 * 1024  # a settings file; more is a mistake
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2199, 12, 31)  # the dates a journal may hold
 
@@ -61,6 +72,7 @@ class Config:
     base_url: str | None = None
     date_format: str = "%-d %b %Y"  # strftime codes; %-d: the day without a leading zero
     page_size: int = DEFAULT_PAGE_SIZE  # entries (or setbacks) on one page of a list
+    offline_budget_mb: float = DEFAULT_OFFLINE_BUDGET_MB  # the published app's offline copy
     streaks: PeriodConfig = PeriodConfig()
     domains: dict[str, DomainConfig] = field(default_factory=dict)
 
@@ -258,6 +270,18 @@ def load_config(root: Path) -> tuple[Config, list[Problem]]:
                 reader.line_of("page_size"),
                 f"page_size is {value!r}",
                 f"a whole number of entries per list page, 1 to {MAX_PAGE_SIZE}",
+            )
+    if "offline_budget_mb" in data:
+        value = data["offline_budget_mb"]
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if number and math.isfinite(value) and 0 <= value <= MAX_OFFLINE_BUDGET_MB:
+            kwargs["offline_budget_mb"] = value
+        else:
+            reader.error(
+                reader.line_of("offline_budget_mb"),
+                f"offline_budget_mb is {value!r}",
+                f"a number of megabytes from 0 to {MAX_OFFLINE_BUDGET_MB:,} "
+                f"(default {DEFAULT_OFFLINE_BUDGET_MB}; 0 keeps nothing on a phone)",
             )
     streaks = data.get("streaks", {})
     if isinstance(streaks, dict):

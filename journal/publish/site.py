@@ -33,6 +33,7 @@ from journal.memo import CACHE_DIR
 from journal.pages.attachments import attachment_paths
 from journal.pages.paths import relative_url
 from journal.pages.search_index import MAIN, data_payload, is_search_file, is_text_chunk
+from journal.publish import pwa
 from journal.publish.crypto import Keyring, SiteKeys, digest, unwrap
 from journal.publish.state import PublishState
 from journal.write import check_target, clean_scratch, scratch_folder, write_folder
@@ -225,12 +226,18 @@ def _publish_template(root: Path, name: str) -> bytes:
     raise JournalError(f"templates/publish/{name} is missing")  # pragma: no cover
 
 
-def shell(root: Path, ring: Keyring, manifest: bytes) -> bytes:
-    """The one page shell: unlock form, keyring and this publish's sealed manifest."""
+def shell(
+    root: Path, ring: Keyring, manifest: bytes, theme: Mapping[str, str] | None = None
+) -> bytes:
+    """The one page shell: unlock form, keyring and this publish's sealed manifest (and the
+    theme colours of its top bar, issue 26)."""
     template = jinja2.Template(_publish_template(root, SHELL_TEMPLATE).decode("utf-8"))
     ring_json = json.dumps(json.loads(ring.to_json()), separators=(",", ":"))
     page = template.render(
-        keyring=ring_json, manifest=base64.b64encode(manifest).decode("ascii"), assets="assets/"
+        keyring=ring_json,
+        manifest=base64.b64encode(manifest).decode("ascii"),
+        assets="assets/",
+        theme=theme or {},
     )
     if not _POLICY.search(page):
         # A journal's own shell replaces the default one, policy included: without it, an
@@ -298,10 +305,12 @@ def _publish_sealed(
     files = {f"{OBJECTS}/{i}.js": object_script(i, blob) for i, blob in objects.items()}
     files.update({path: data for path, data in pages.items() if path.startswith("assets/")})
     files[UNLOCK_SCRIPT] = _publish_template(root, "unlock.js")
-    files[SHELL] = shell(root, ring, keys.seal_manifest(manifest))
+    theme = pwa.theme_colours(files.get("assets/style.css", b""))
+    files[SHELL] = shell(root, ring, keys.seal_manifest(manifest), theme)
     files["robots.txt"] = ROBOTS
     files["404.html"] = NOT_FOUND
     files[".nojekyll"] = b""
+    files.update(pwa.app_files(root, files, state.sequence))  # on a phone, offline (issue 26)
     _write(out, files, root)
     state.save(root)
     return PublishResult(count, len(files), state.sequence)

@@ -2,7 +2,9 @@
    The byte formats are documented in journal/publish/crypto.py; this file mirrors them.
    The key lives only in this script's memory (unless "Remember on this device" is ticked):
    the shell opens every other page itself, from sealed objects loaded as classic scripts
-   (p/<id>.js, so file:// works too), checked against the publish's sealed manifest. */
+   (p/<id>.js, so file:// works too), checked against the publish's sealed manifest.
+   Over http(s) it registers the service worker (sw.js) that keeps the sealed publish on this
+   device for reading offline, and says what the worker did (issue 26); never from file://. */
 (function () {
   "use strict";
   var WRAP = "evidence-journal/keyring/v1\u0000";
@@ -18,6 +20,9 @@
   var delivered = {}, opening = {}, current = null, currentQuery = "", routing = 0;
   var fileUrls = {};  /* attachment id -> object URL of its decrypted bytes, this tab only */
   var notice = "", searchScript = null, chartsScript = null, wired = false;
+  var device = null;  /* what the service worker said it served this document: numbers only */
+  var deviceText = "", deviceAlert = false, deviceOnPage = false, deviceReady = Promise.resolve();
+  var notOnDevice = {};  /* object ids the worker has no copy of, with no network */
   var realReplace = history.replaceState.bind(history);
 
   function unb64(text) {
@@ -120,6 +125,9 @@
   window.journalSealedObject = function (id, payload) {
     if (typeof id === "string" && typeof payload === "string") delivered[id] = payload;
   };
+  window.journalNotOnDevice = function (id) {
+    if (typeof id === "string") notOnDevice[id] = true;
+  };
 
   function loadScript(src) {
     return new Promise(function (resolve, reject) {
@@ -136,11 +144,18 @@
     var want = session.manifest.objects[id];
     if (!want) throw refused("This page is not part of this publish of the journal.");
     delete delivered[id];
+    delete notOnDevice[id];
     try { await loadScript(base + "p/" + id + ".js?v=" + want); } catch (e) {
       throw refused("This page is missing from the published copy of the journal.");
     }
     var payload = delivered[id];
     delete delivered[id];
+    if (notOnDevice[id] && !payload) {
+      delete notOnDevice[id];
+      throw refused("This is not kept on this device for reading offline: it is larger than " +
+        "the space the journal keeps here ahead of time, and was not opened here with a " +
+        "network before (or no longer fits). Open it once with a network to keep it.");
+    }
     if (!payload) throw refused("This page's file does not hold this page: the published copy was altered.");
     var blob = unb64(payload.trim());
     var hash = b64url(new Uint8Array(await crypto.subtle.digest("SHA-256", blob)).slice(0, 16));
@@ -264,6 +279,31 @@
     if (main) main.insertBefore(p, main.firstChild);
   }
 
+  /* The service worker's message: in the unlock form, then on the pages. An alert (an older
+     publish refused, a newer one not yet here) stays on every page; news (updated, kept for
+     offline use, offline) is shown on the first page after unlocking, then goes. */
+  function showDevice() {
+    var old = document.getElementById("journal-device");
+    if (old) old.remove();
+    if (!deviceText) return;
+    deviceOnPage = current !== null;
+    var main = document.getElementById("main");
+    var p = document.createElement("p");
+    p.id = "journal-device";
+    p.className = deviceAlert ? "unlock-problem" : "meta";
+    p.setAttribute("role", deviceAlert ? "alert" : "status");
+    p.textContent = deviceText;
+    /* under the unlock form's title; on a page, at the top, after the rollback notice */
+    var after = document.getElementById("journal-notice") ||
+      (current === null && main && main.querySelector(":scope > h1"));
+    if (main) main.insertBefore(p, after ? after.nextSibling : main.firstChild);
+  }
+  function say(text, alert) {
+    deviceText = text;
+    deviceAlert = !!alert;
+    showDevice();
+  }
+
   function showRefusal(text) {
     var main = document.getElementById("main") || document.body;
     var h1 = document.createElement("h1"), p = document.createElement("p");
@@ -276,6 +316,7 @@
     document.title = "Private journal";
     current = null;
     showNotice();
+    showDevice();
   }
 
   /* Defence in depth, not a sanitiser: what guarantees that no script from an entry runs
@@ -305,6 +346,7 @@
   }
 
   function render(r, html, first) {
+    if (deviceOnPage && !deviceAlert) deviceText = "";  /* news: said on one page, then gone */
     var doc = new DOMParser().parseFromString(html, "text/html");
     var here = virtualUrl(r.id), searchSrc = null;
     defuse(doc, here);
@@ -337,6 +379,7 @@
     currentQuery = r.query;
     showFiles();
     showNotice();
+    showDevice();
     var lock = document.getElementById("journal-lock");
     if (lock) lock.addEventListener("click", lockNow);
     if (document.getElementById("search-form")) runSearch(r, searchSrc);
@@ -466,7 +509,15 @@
     var k = NEWEST + folder, seen = 0;
     try { seen = parseInt(localStorage.getItem(k) || "0", 10) || 0; } catch (e) { /* disabled */ }
     if (typeof n !== "number") return;
-    if (n < seen) {
+    if (device && device.publish && device.publish !== n) {
+      notice = "Warning: this copy's offline list does not match its sealed contents (publish " +
+        device.publish + " listed, " + n + " sealed): the published copy was altered.";
+    } else if (n < seen && device && device.mode === "device") {
+      notice = "Warning: this is the copy kept on this device (published " + when(n) + "), " +
+        "older than one this browser has opened here before (published " + when(seen) + "), " +
+        "which was not kept here in full. Open the journal with a network to bring it here.";
+      if (device.state === "pending") deviceText = "";  /* the same news, said once */
+    } else if (n < seen) {
       notice = "Warning: this is an older copy of the journal (published " + when(n) + ") than " +
         "one this browser has opened here before (published " + when(seen) + "). The host may " +
         "be serving an old version; what you read may be out of date.";
@@ -494,16 +545,75 @@
     var build = unb64(ring.build), manifest;
     try { manifest = await openManifest(key, build, sealed); } catch (e) { return false; }
     session = { key: key, build: build, manifest: manifest };
+    await deviceReady;
     checkNewest(manifest.publish);
     wire();
     await go(true);
     return true;
   }
 
+  /* --- on a phone: the service worker (issue 26) ---------------------------------------- */
+
+  function deviceStatus(status) {
+    device = status && status.mode !== "unknown" ? status : null;
+    if (!device) return;
+    if (device.state === "refused") {
+      say("Refused an older copy of the journal: the host is serving the publish of " +
+        when(device.network) + ", older than the one this device holds (published " +
+        when(device.publish) + "). This device's copy is shown instead; if you did not go " +
+        "back to an older copy yourself, the host may be serving an old or altered one.", true);
+    } else if (device.state === "pending") {
+      say("Offline: this is the copy kept on this device (published " + when(device.publish) +
+        "). A newer publish (" + when(device.newer) + ") was seen here but has not all " +
+        "arrived yet; it comes here on the next visit with a network.", true);
+    } else if (device.state === "offline") {
+      say("Offline: this is the copy kept on this device, published " + when(device.publish) + ".");
+    } else if (device.state === "updated") {
+      workerNews({ to: device.publish, from: device.previous });
+    }
+  }
+  function workerNews(data) {
+    if (typeof data.to !== "number") return;
+    var showing = device ? device.publish : 0;
+    if (device && device.mode === "device" && showing !== data.to) {
+      say("A newer publish of the journal (" + when(data.to) + ") is now on this device: " +
+        "reload to read it.");
+    } else if (data.from) {
+      say("Updated: this device now holds the journal as published " + when(data.to) +
+        " (it held the publish of " + when(data.from) + "), for reading offline too.");
+    } else {
+      say("Kept on this device: the journal (published " + when(data.to) + ") now opens " +
+        "here with no network too.");
+    }
+  }
+
+  /* Registered over http(s) only: from file:// nothing changes. The worker answers "hello"
+     with what it served this document; begin() waits a moment for it. */
+  function offlineApp() {
+    if (!/^https?:$/.test(location.protocol) || !window.isSecureContext ||
+        !("serviceWorker" in navigator)) return Promise.resolve();
+    var sw = navigator.serviceWorker, arrived;
+    var asked = new Promise(function (resolve) { arrived = resolve; setTimeout(resolve, 500); });
+    sw.addEventListener("message", function (event) {
+      var data = event.data || {};
+      if (data.type === "status") { deviceStatus(data.status); arrived(); }
+      else if (data.type === "updated") workerNews(data);
+    });
+    sw.startMessages();
+    sw.register("sw.js", { scope: "./", updateViaCache: "none" }).catch(function () {});
+    sw.ready.then(function (registration) {
+      if (registration.active) registration.active.postMessage({ type: "hello" });
+      if (navigator.storage && navigator.storage.persist &&
+          matchMedia("(display-mode: standalone)").matches) navigator.storage.persist();
+    });
+    return sw.controller ? asked : Promise.resolve();
+  }
+
   async function start() {
     var ringEl = document.getElementById("journal-keyring");
     var manifestEl = document.getElementById("journal-manifest");
     if (!ringEl || !manifestEl) return;
+    deviceReady = offlineApp();
     if (!window.isSecureContext || !window.crypto || !crypto.subtle) {
       document.getElementById("journal-insecure").hidden = false;
       return;
