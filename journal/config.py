@@ -280,8 +280,8 @@ def load_config(root: Path) -> tuple[Config, list[Problem]]:
             reader.error(
                 reader.line_of("offline_budget_mb"),
                 f"offline_budget_mb is {value!r}",
-                f"a number of megabytes from 0 to {MAX_OFFLINE_BUDGET_MB:,} "
-                f"(default {DEFAULT_OFFLINE_BUDGET_MB}; 0 keeps nothing on a phone)",
+                f"a number of megabytes from 0 to {MAX_OFFLINE_BUDGET_MB:,}, default "
+                f"{DEFAULT_OFFLINE_BUDGET_MB}; 0 keeps nothing on a phone",
             )
     streaks = data.get("streaks", {})
     if isinstance(streaks, dict):

@@ -112,15 +112,15 @@ class Host:
         self.server.server_close()
 
 
-@pytest.fixture
-def host(tmp_path):
+@pytest.fixture(name="host")
+def host_fixture(tmp_path):
     h = Host(tmp_path / "www")
     yield h
     h.close()
 
 
-@pytest.fixture
-def context(browser):
+@pytest.fixture(name="context")
+def context_fixture(browser):
     c = browser.new_context()
     c.set_default_timeout(15000)
     yield c

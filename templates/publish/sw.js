@@ -39,12 +39,17 @@ var syncing = null, queue = Promise.resolve();
 self.addEventListener("install", function () { self.skipWaiting(); });
 
 self.addEventListener("activate", function (event) {
-  event.waitUntil(caches.keys().then(function (names) {
-    return Promise.all(names.filter(function (name) {
-      return name.indexOf(" " + SCOPE + " ") > 0 && name.indexOf(FORMAT + " ") !== 0;
-    }).map(function (name) { return caches.delete(name); }));
-  }).then(function () { return self.clients.claim(); }));
+  event.waitUntil(dropOtherFormats().then(function () { return self.clients.claim(); }));
 });
+
+/* Caches of this folder in another format, left by a worker of another version: dropped on
+   taking over, and again after each copy is made (the old worker may still have been writing). */
+async function dropOtherFormats() {
+  var names = await caches.keys();
+  await Promise.all(names.filter(function (name) {
+    return name.indexOf(" " + SCOPE + " ") > 0 && name.indexOf(FORMAT + " ") !== 0;
+  }).map(function (name) { return caches.delete(name); }));
+}
 
 /* --- small helpers ----------------------------------------------------------------------- */
 
@@ -141,10 +146,12 @@ function plan(list) {
   return { ahead: ahead, order: order.slice(0, i), total: total };
 }
 
-/* The sealed object's script, checked against its address: the id and the hash of the blob. */
+/* The sealed object's script, checked against its address (the id and the hash of the blob)
+   and, when listed, its size: a list cannot make the budget hold more than it says. */
 async function objectMatches(text, entry) {
   var m = OBJECT_SCRIPT.exec(text);
-  return !!m && m[1] === entry.id && (await hashOf(unb64(m[2]))) === entry.hash;
+  if (!m || m[1] !== entry.id || (entry.size !== undefined && text.length !== entry.size)) return false;
+  return (await hashOf(unb64(m[2]))) === entry.hash;
 }
 function objectResponse(text) {
   return new Response(text, { headers: { "Content-Type": "text/javascript; charset=utf-8" } });
@@ -203,6 +210,10 @@ async function bringHere(net) {
   if (state.current && list.publish <= state.current) return;
   if (!wanted) { await forgetAll(); return; }
   if (list.publish > state.seen) { state.seen = list.publish; await writeState(state); }
+  var names = await caches.keys();  /* a download left unfinished by an older publish */
+  await Promise.all(names.filter(function (name) {
+    return name.indexOf(PUBLISH) === 0 && name !== PUBLISH + state.current && name !== PUBLISH + list.publish;
+  }).map(function (name) { return caches.delete(name); }));
   var staging = await caches.open(PUBLISH + list.publish);
   await staging.put(SHELL, networkShell(net));
   await staging.put(LIST, new Response(net.listText, { headers: { "Content-Type": "application/json" } }));
@@ -253,6 +264,7 @@ async function bringHere(net) {
 /* Only the current copy stays: other publishes' shells, and objects it neither fetches ahead
    nor keeps. */
 async function tidy(current, ahead, kept) {
+  await dropOtherFormats();
   var names = await caches.keys();
   await Promise.all(names.filter(function (name) {
     return name.indexOf(PUBLISH) === 0 && name !== PUBLISH + current;
@@ -275,7 +287,7 @@ function keep(entry, text) {
   return locked(async function () {
     var state = await readState(), copy = await deviceCopy(state);
     var listed = copy && copy.list.byUrl.get(entry.url), wanted = listed && plan(copy.list);
-    if (!wanted) return;  /* not of this device's copy (a newer publish is shown from the host) */
+    if (!wanted || text.length !== listed.size) return;  /* not of this device's copy */
     var objects = await caches.open(OBJECTS);
     if (wanted.ahead.has(entry.url)) { await objects.put(entry.url, objectResponse(text)); return; }
     if (wanted.total + listed.size > copy.list.budget) return;  /* too large to keep at all */
@@ -333,6 +345,11 @@ async function navigate(event) {
     status = net.list.publish === device.publish ? { mode: "device", publish: device.publish, state: "current" } :
       { mode: "device", publish: device.publish, state: "refused", network: net.list.publish };
     response = device.shell;
+  } else if (net && net.ok && device && !net.list) {
+    /* a shell whose publish cannot be told (no offline.json, or one of another shell: an old
+       host, or a deploy half done): not risked over this device's copy */
+    status = { mode: "device", publish: device.publish, state: "unlisted" };
+    response = device.shell;
   } else if (net && net.ok) {
     status = { mode: "network", publish: net.list ? net.list.publish : 0,
       state: !net.list ? "unlisted" : device ? "updating" : "first", previous: device ? device.publish : 0 };
@@ -344,7 +361,10 @@ async function navigate(event) {
   } else {
     return net ? net.response : Response.error();
   }
-  if (event.resultingClientId) served.set(event.resultingClientId, status);
+  if (event.resultingClientId) {
+    served.set(event.resultingClientId, status);
+    if (served.size > 100) served.delete(served.keys().next().value);  /* the oldest tab */
+  }
   /* slower than WAIT: shown from this device, and the host's publish is still brought here */
   event.waitUntil(pending.then(function (later) {
     return later && later.list && later.list.publish > state.current ? sync(later) : null;

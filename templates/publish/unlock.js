@@ -566,6 +566,10 @@
       say("Offline: this is the copy kept on this device (published " + when(device.publish) +
         "). A newer publish (" + when(device.newer) + ") was seen here but has not all " +
         "arrived yet; it comes here on the next visit with a network.", true);
+    } else if (device.state === "unlisted" && device.mode === "device") {
+      say("The host's copy of the journal could not be checked (its offline.json is missing, " +
+        "or does not belong to its page), so this device's copy is shown (published " +
+        when(device.publish) + ").", true);
     } else if (device.state === "offline") {
       say("Offline: this is the copy kept on this device, published " + when(device.publish) + ".");
     } else if (device.state === "updated") {
@@ -600,6 +604,11 @@
       else if (data.type === "updated") workerNews(data);
     });
     sw.startMessages();
+    var controlled = !!sw.controller;
+    sw.addEventListener("controllerchange", function () {  /* a newer worker took over */
+      if (controlled && sw.controller) sw.controller.postMessage({ type: "hello" });
+      controlled = true;
+    });
     sw.register("sw.js", { scope: "./", updateViaCache: "none" }).catch(function () {});
     sw.ready.then(function (registration) {
       if (registration.active) registration.active.postMessage({ type: "hello" });
