@@ -204,7 +204,7 @@ def site_files(
     env = make_env(template_dirs(root))
     renderer = Renderer(env, common, linker, data_files=BUILTINS, fill_links=fill_links)
     files = dict(zip((p.path for p in pages), render_many(renderer, pages, _bytes), strict=True))
-    return listed.site.journal, files
+    return listed.shown, files
 
 
 def _bytes(path: str, data: bytes) -> bytes:

@@ -20,7 +20,7 @@ listed by hand, and the differential tests check both ways against a cold build.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -112,7 +112,7 @@ def updated_index(previous: Listed, site: Site, bodies: Mapping[str, Body]) -> S
 
 @dataclass(frozen=True)
 class Keyed:
-    page: Page  # with its late context added
+    page: Page  # with its late context added (None where only the key is kept)
     key: str  # a digest of everything the page receives, under the global key
     reads: frozenset  # body ids and ("search", shard) parts it read
 
@@ -122,14 +122,19 @@ def key_pages(
 ) -> list[Keyed]:
     """Each page with its late context, its key (`keys`: pages.page.PageKeys; none for
     publish, which keeps no memo) and what it read."""
+    return list(iter_keyed(pages, bodies, index, keys))
+
+
+def iter_keyed(
+    pages: Iterable[Page], bodies: Mapping[str, Body], index: SearchIndex, keys: Any = None
+) -> Iterator[Keyed]:
+    """key_pages one page at a time: a caller keeping only some contexts holds no others."""
     from journal.pages.page import resolve
 
     derived = {"search": index}
-    found = []
     for page in pages:
         full, reads = resolve(page, bodies, derived)
-        found.append(Keyed(full, keys(full) if keys else "", reads))
-    return found
+        yield Keyed(full, keys(full) if keys else "", reads)
 
 
 # --- the preview's site in memory -----------------------------------------------------------
@@ -189,7 +194,7 @@ class LiveSite:
         sources = read_sources(self.root)
         listed = list_site(self.root, self.options, self.memo, sources, self._listed)
         common = listed.site.common()
-        keyed = key_pages(listed.pages, listed.shown.bodies, listed.index, PageKeys(gkey, common))
+        keyed = iter_keyed(listed.pages, listed.shown.bodies, listed.index, PageKeys(gkey, common))
         env_key = (templates_digest(dirs), tuple(dirs))
         if env_key != self._env_key or self._env is None:  # templates compiled once each
             self._env, self._env_key = make_env(dirs), env_key
@@ -197,7 +202,9 @@ class LiveSite:
         old_files, old_keyed = self.files, self._keyed
         files: dict[str, bytes] = {}
         todo: list[Keyed] = []
+        kept: dict[str, Keyed] = {}  # path -> key and reads only (contexts are let go)
         for k in keyed:
+            kept[k.page.path] = Keyed(None, k.key, k.reads)  # type: ignore[arg-type]
             before = old_keyed.get(k.page.path)
             if before is not None and before.key == k.key:
                 files[k.page.path] = old_files[k.page.path]
@@ -213,7 +220,7 @@ class LiveSite:
             files[k.page.path] = data
         why = [(k.page.path, self._why(k, old_keyed, gkey)) for k in todo]
         self.memo.finish(pages=False)
-        self._commit(listed, keyed, files, renderer, gkey, today, sources)
+        self._commit(listed, kept, files, renderer, gkey, today, sources)
         return Outcome(
             len(listed.site.journal.entries),
             len(files),
@@ -246,7 +253,7 @@ class LiveSite:
     def _commit(
         self,
         listed: Listed,
-        keyed: list[Keyed],
+        keyed: dict[str, Keyed],
         files: dict[str, bytes],
         renderer: Renderer,
         gkey: str,
@@ -255,7 +262,7 @@ class LiveSite:
     ) -> None:
         self._listed = listed
         self._pages = {p.path: p for p in listed.pages}
-        self._keyed = {k.page.path: k for k in keyed}
+        self._keyed = keyed
         self._renderer = renderer
         self._gkey, self._today = gkey, today
         self._sources = dict(sources.entries)
@@ -346,7 +353,7 @@ class LiveSite:
         for path in [*redo, *sorted(fresh)]:
             old = keyed.get(path)
             (k,) = key_pages([pages[path]], shown_bodies, index, keys)
-            keyed[path] = k
+            keyed[path] = Keyed(None, k.key, k.reads)
             if old is not None and k.key == old.key:
                 continue
             files[path] = self._renderer.render(k.page)

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 from journal.load.entry import WORD, Body, Entry, FullEntry
 from journal.pages.page import resolve
-from journal.pages.search import BUILTINS, search_index, search_pages
+from journal.pages.search import BUILTINS, index_site, search_pages
 from journal.pages.search_index import (
     CHUNK,
     data_payload,
@@ -55,7 +55,7 @@ def index_of(entries):
         domains=[SimpleNamespace(slug="running", name="Running")],
     )
     renderer = Renderer(None, {}, None, data_files=BUILTINS)  # no templates: data files
-    index = search_index(site, bodies)
+    index = index_site(site, bodies)
     pages = [resolve(p, bodies, {"search": index})[0] for p in search_pages(site, index.layout)]
     return {p.path: renderer.render(p) for p in pages if p.path != "search.html"}
 

@@ -19,7 +19,7 @@ PAGE_SIZE = 50  # search results per page, unless journal.toml says (page_size)
 Link = Callable[[str], str]  # a site path -> its link from the search page
 
 
-def search_index(site: Site, bodies: Mapping[str, Body]) -> si.SearchIndex:
+def index_site(site: Site, bodies: Mapping[str, Body]) -> si.SearchIndex:
     """The index of every shown entry: made from the bodies, after the pages are listed."""
     names = {d.slug: d.name for d in site.domains}
     return si.SearchIndex.build(
