@@ -159,7 +159,12 @@ class LiveSite:
     `files` is replaced whole by each update, never changed in place: a request reads
     one site from start to end, and a failed update leaves the last good site served."""
 
-    def __init__(self, root: Path, options: Options, memo: Memo):
+    def __init__(self, root: Path, options: Options, memo: Memo | None = None):
+        """`memo`: the journal's own (journal.build.open_memo) unless one is given."""
+        if memo is None:
+            from journal.build import open_memo
+
+            memo = open_memo(root)
         self.root, self.options, self.memo = root, options, memo
         self.files: dict[str, bytes] = {}
         self.entries = 0

@@ -27,10 +27,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from journal.write import CACHE_DIR  # noqa: F401 - where the memo lives (build imports it here)
+
 if TYPE_CHECKING:
     from journal.load.entry import Parsed
 
-CACHE_DIR = ".journal-cache"
 _FORMAT = "evidence-journal memo 6"
 
 

@@ -24,13 +24,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from journal.build import Options, open_memo
+from journal.build import Options
 from journal.engine import LiveSite
 from journal.errors import JournalError, report
 from journal.lock import journal_lock
-from journal.memo import CACHE_DIR
 from journal.theme import template_dirs
-from journal.write import check_target
+from journal.write import CACHE_DIR, check_target
 
 EVENTS_PATH = "/__journal/events"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
@@ -135,7 +134,7 @@ class Preview:
     def __init__(self, root: Path, out: Path, options: Options):
         self.root, self.out = root, out
         self.options = replace(options, preview=True, drafts=True)
-        self.live = LiveSite(root, self.options, open_memo(root))
+        self.live = LiveSite(root, self.options)
         self.changed = threading.Condition()
         self.build_id = ""
         self.error: str | None = None

@@ -22,6 +22,8 @@ from pathlib import Path
 
 from journal.errors import JournalError
 
+CACHE_DIR = ".journal-cache"  # the journal's cache: the memo and scratch folders
+
 MARKER = ".journal-site"
 MARKER_TEXT = b"Built by Evidence Journal; this folder is replaced on every build.\n"
 TMP_PREFIX = ".journal-tmp-"

@@ -93,11 +93,6 @@ def test_cli_functions_only_parse_arguments():
     assert long == []
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 25: serve.py and publish/site.py still import the memo (CACHE_DIR, the "
-    "preview's memo); they stop when the engine owns it",
-)
 def test_the_preview_and_publishing_do_not_manage_the_memo():
     paths = [PACKAGE / "serve.py", *sorted((PACKAGE / "publish").glob("*.py"))]
     wrong = [

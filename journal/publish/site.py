@@ -29,14 +29,13 @@ import jinja2
 from journal.build import Options, site_files
 from journal.errors import JournalError
 from journal.lock import journal_lock
-from journal.memo import CACHE_DIR
 from journal.pages.attachments import attachment_paths
 from journal.pages.paths import relative_url
 from journal.pages.search_index import MAIN, data_payload, is_search_file, is_text_chunk
 from journal.publish import pwa
 from journal.publish.crypto import Keyring, SiteKeys, digest, unwrap
 from journal.publish.state import PublishState
-from journal.write import check_target, clean_scratch, scratch_folder, write_folder
+from journal.write import CACHE_DIR, check_target, clean_scratch, scratch_folder, write_folder
 
 SHELL = "index.html"
 SHELL_TEMPLATE = "locked.html"
