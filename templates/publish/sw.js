@@ -302,17 +302,21 @@ function keep(entry, text) {
     }
     if (used + listed.size <= copy.list.budget) {
       await objects.put(entry.url, objectResponse(text));
-      kept[entry.url] = Date.now();
+      kept[entry.url] = latest(kept) + 1;
     }
     state.kept = kept;
     await writeState(state);
   });
 }
+/* Which kept object was opened last is an order, not a time: the note holds no clock. */
+function latest(kept) {
+  return Object.keys(kept).reduce(function (most, url) { return Math.max(most, kept[url]); }, 0);
+}
 function touch(url) {
   return locked(async function () {
-    var state = await readState();
-    if (state.kept && state.kept[url] && Date.now() - state.kept[url] > 1000) {
-      state.kept[url] = Date.now();
+    var state = await readState(), kept = state.kept || {};
+    if (kept[url] && kept[url] !== latest(kept)) {
+      kept[url] = latest(kept) + 1;
       await writeState(state);
     }
   });
