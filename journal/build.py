@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import importlib.metadata
-import os
 import sys
 import time
 from collections.abc import Callable
@@ -28,9 +27,10 @@ from typing import TYPE_CHECKING
 from journal import __version__
 from journal.errors import JournalError, Problem, strict_failure
 from journal.load import MARKDOWN_SETTINGS
-from journal.load.files import Sources, read_regular, read_sources
+from journal.load.files import read_regular, read_sources
 from journal.lock import journal_lock
 from journal.memo import CACHE_DIR, Memo, Stored, store_object
+from journal.stamps import inputs_key, outputs_stamp
 from journal.theme import template_dirs, templates_digest
 from journal.write import SiteWriter, check_target, clean_scratch, scratch_folder
 
@@ -140,52 +140,6 @@ def global_key(parts: dict[str, str]) -> str:
     return hashlib.blake2b("\n".join(parts.values()).encode(), digest_size=16).hexdigest()
 
 
-def sources_key(global_key_: str, sources: Sources, out: Path, root: Path) -> str:
-    """The whole build's inputs: if equal to the last build's, the site would be the same.
-    Besides the entries, every other file under entries/ (an attachment, or one that may
-    become one) by name and content: a changed or removed photo is a change."""
-    h = hashlib.blake2b(digest_size=16)
-    h.update(f"{global_key_}\0{out.resolve()}\0".encode())
-    for rel, data in sources.entries:
-        h.update(rel.encode("utf-8", "surrogateescape") + b"\0")
-        h.update(hashlib.blake2b(data, digest_size=16).digest())
-    h.update(repr(sources.problems).encode())
-    top = root / "entries"
-    for dirpath, dirnames, filenames in os.walk(top):
-        dirnames.sort()
-        for name in sorted(filenames):
-            if name.endswith(".md"):
-                continue
-            path = os.path.join(dirpath, name)
-            h.update(os.path.relpath(path, top).encode("utf-8", "surrogateescape") + b"\0")
-            try:  # regular files only: a FIFO here must not hang the build
-                h.update(hashlib.blake2b(read_regular(path, 64 << 20), digest_size=16).digest())
-            except (OSError, OverflowError):
-                h.update(b"\0unreadable")
-    return h.hexdigest()
-
-
-def outputs_stamp(out: Path) -> str:
-    """Every file under `out` by path, size and mtime: a site touched by anyone shows."""
-    h = hashlib.blake2b(digest_size=16)
-
-    def walk(folder: str, prefix: str) -> None:
-        with os.scandir(folder) as it:
-            items = sorted(it, key=lambda d: d.name)
-        for item in items:
-            if item.is_dir(follow_symlinks=False):
-                walk(item.path, prefix + item.name + "/")
-            else:
-                st = item.stat(follow_symlinks=False)
-                h.update(f"{prefix}{item.name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
-
-    try:
-        walk(str(out), "")
-    except OSError:
-        return ""
-    return h.hexdigest()
-
-
 # --- the stages ---------------------------------------------------------------------------------
 
 
@@ -290,8 +244,7 @@ def _build(
     dirs = template_dirs(root)
     parts = global_parts(root, options, today, dirs)
     gkey = global_key(parts)
-    sources = read_sources(root)
-    skey = sources_key(gkey, sources, out, root)
+    skey = inputs_key(gkey, out, root)
     last = memo.site
     if not preview and last and last["key"] == skey and last["stamp"] == outputs_stamp(out):
         memo.keep_all()
@@ -307,7 +260,7 @@ def _build(
     from journal.pages.search import BUILTINS
     from journal.render import Renderer, make_env, render_many
 
-    listed = list_site(root, options, memo, sources)
+    listed = list_site(root, options, memo, read_sources(root))
     full, site = listed.full, listed.site
     if strict and full.warnings:  # before anything is written
         raise strict_failure(full.warnings, STRICT_OUTCOME)
