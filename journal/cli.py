@@ -24,7 +24,7 @@ def _date(text: str) -> date:
 
 
 def _root(args: argparse.Namespace) -> Path:
-    from journal.load.journal import find_root
+    from journal.load.files import find_root
 
     if args.root:
         root = Path(args.root)

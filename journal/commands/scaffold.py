@@ -184,7 +184,7 @@ Write the next win down the same day, while the details are fresh.
 def init_journal(folder: Path, today: date) -> list[Path]:
     """A new journal, or nothing: not inside another journal's entries/, and nothing is
     added to a folder that already holds a journal (journal.toml or entries/)."""
-    from journal.load.journal import find_root
+    from journal.load.files import find_root
 
     if folder.exists() and not folder.is_dir():
         raise JournalError(f"{folder} is a file, not a folder; nothing was written")

@@ -112,3 +112,11 @@ def read_sources(root: Path) -> Sources:
         except OSError as exc:
             problems.append(Problem(rel, 1, f"cannot be read: {exc.strerror}", "a readable file"))
     return Sources(entries, problems)
+
+
+def find_root(start: Path) -> Path | None:
+    """The nearest folder, walking up, that holds journal.toml or entries/."""
+    for folder in (start, *start.parents):
+        if (folder / "journal.toml").is_file() or (folder / "entries").is_dir():
+            return folder
+    return None

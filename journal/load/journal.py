@@ -12,7 +12,7 @@ from pathlib import Path
 from journal.config import Config, load_config
 from journal.errors import Problem, ProblemsError
 from journal.load.entry import Body, Entry, Parsed, cross_check, parse_entry
-from journal.load.files import Sources, read_sources
+from journal.load.files import Sources, find_root, read_sources  # noqa: F401 - find_root: here too
 from journal.load.links import resolve_links
 from journal.load.markdown import is_page_link
 from journal.workers import map_forked, pool_size
@@ -43,14 +43,6 @@ class Journal:
         files = {e.id: self.attachments[e.id] for e in kept if e.id in self.attachments}
         links = {e.id: self.links[e.id] for e in kept if e.id in self.links}
         return Journal(self.root, self.config, kept, bodies, self.warnings, files, links)
-
-
-def find_root(start: Path) -> Path | None:
-    """The nearest folder, walking up, that holds journal.toml or entries/."""
-    for folder in (start, *start.parents):
-        if (folder / "journal.toml").is_file() or (folder / "entries").is_dir():
-            return folder
-    return None
 
 
 PARALLEL_MIN = 400  # below this many files to parse, starting workers costs more than it saves
