@@ -156,6 +156,32 @@ def test_a_forged_publish_number_is_caught_after_unlocking(tmp_path, host, conte
     assert "does not match its sealed contents" in page.inner_text("#journal-notice")
 
 
+def test_a_shell_without_its_offline_list_does_not_replace_the_device_s_copy(
+    tmp_path, host, context
+):
+    root, out, ring = make_app(tmp_path)
+    url = host.serve(out)
+    visit_and_keep(context, url).close()
+    edit(root, "Quokkafish again.", "Quokkafish again, and a heronword.")
+    republish(root, out, ring)
+    host.serve(out)
+    (host.root / "journal" / "offline.json").unlink()  # deleted, or not there yet
+    page = context.new_page()
+    page.goto(url)
+    said = wait_device(page, "could not be checked")
+    assert said.startswith("This is the copy kept on this device (published ")
+    unlock(page)
+    open_entry(page, "Zebracorn again")
+    assert "heronword" not in page.inner_text("main")  # the device's (whole) copy
+    shutil.copy(out / "offline.json", host.root / "journal" / "offline.json")
+    page.goto(url)  # the list is back: the newer publish comes to the device
+    unlock(page)
+    page.wait_for_selector("#journal-lock")
+    wait_device(page, "Updated")
+    open_entry(page, "Zebracorn again")
+    assert "heronword" in page.inner_text("main")
+
+
 # --- over the budget ----------------------------------------------------------------------------
 
 

@@ -365,10 +365,9 @@ async function navigate(event) {
   } else {
     return net ? net.response : Response.error();
   }
-  if (event.resultingClientId) {
-    served.set(event.resultingClientId, status);
-    if (served.size > 100) served.delete(served.keys().next().value);  /* the oldest tab */
-  }
+  status.at = Date.now();
+  served.set(event.resultingClientId || "latest", status);  /* older Safari: no client id */
+  if (served.size > 100) served.delete(served.keys().next().value);  /* the oldest tab */
   /* slower than WAIT: shown from this device, and the host's publish is still brought here */
   event.waitUntil(pending.then(function (later) {
     return later && later.list && later.list.publish > state.current ? sync(later) : null;
@@ -405,7 +404,9 @@ async function shellFile(event) {
 self.addEventListener("message", function (event) {
   var data = event.data || {}, source = event.source;
   if (data.type !== "hello" || !source) return;
-  var status = served.get(source.id) || { mode: "unknown" };
+  var latest = served.get("latest");
+  var status = served.get(source.id) ||
+    (latest && Date.now() - latest.at < 10000 ? latest : { mode: "unknown" });
   source.postMessage({ type: "status", status: status });
   if (status.mode === "unknown") event.waitUntil(fromNetwork().then(sync).catch(function () {}));
 });

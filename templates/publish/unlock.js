@@ -567,9 +567,9 @@
         "). A newer publish (" + when(device.newer) + ") was seen here but has not all " +
         "arrived yet; it comes here on the next visit with a network.", true);
     } else if (device.state === "unlisted" && device.mode === "device") {
-      say("The host's copy of the journal could not be checked (its offline.json is missing, " +
-        "or does not belong to its page), so this device's copy is shown (published " +
-        when(device.publish) + ").", true);
+      say("This is the copy kept on this device (published " + when(device.publish) + "): the " +
+        "host's copy could not be checked, its offline.json missing or from another publish " +
+        "(for a few minutes after a publish, a host's cache can do this).");
     } else if (device.state === "offline") {
       say("Offline: this is the copy kept on this device, published " + when(device.publish) + ".");
     } else if (device.state === "updated") {
