@@ -1,37 +1,33 @@
 """The build: load -> analyse -> pages -> render -> write, memoised by content keys.
 
-    sources  = read_sources(root)                  files -> bytes (read once)
-    journal  = load_journal(root, memo, sources)   bytes -> entries (parse memoised)
-    evidence = analyse(journal, today)              entries -> figures (pure)
-    pages    = site_pages(journal, evidence, ...)  -> [Page(path, template, context)]
-    bytes    = Renderer.render(page)               (render memoised by page key)
-    SiteWriter                                      -> the output folder, swapped whole
+    inputs   = inputs_key(...)                     unchanged since the last build? done
+    listed   = list_site(root, options, memo)      load, analyse, list pages (engine.py)
+    keyed    = key_pages(listed, ...)              bodies read late; a key for each page
+    made     = _render_and_write(keyed, ...)       new keys rendered, the rest linked from
+                                                   the memo; the folder swapped in whole
+    _record(...)                                   what --explain compares next time
 
-`journal serve` runs the same function with a memo it keeps in memory; `journal publish`
-runs the first four stages through `site_files`.
+`journal serve` keeps the site in memory (engine.LiveSite) and `journal publish` takes
+the files through `site_files`; both list, key and render with the same functions.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import importlib.metadata
-import sys
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from journal import __version__
 from journal.errors import JournalError, Problem, strict_failure
-from journal.load import MARKDOWN_SETTINGS
-from journal.load.files import read_regular, read_sources
+from journal.keys import global_key, global_parts
+from journal.load.files import read_sources
 from journal.lock import journal_lock
-from journal.memo import CACHE_DIR, Memo, Stored, store_object
+from journal.memo import Memo, Stored, open_memo, save_memo, store_object
 from journal.stamps import inputs_key, outputs_stamp
-from journal.theme import template_dirs, templates_digest
+from journal.theme import template_dirs
 from journal.write import SiteWriter, check_target, clean_scratch, scratch_folder
 
 STRICT_OUTCOME = "nothing was built (--strict: warnings count as errors)"
@@ -40,8 +36,8 @@ if TYPE_CHECKING:
     from journal.load.journal import Journal
     from journal.render import Linker
 
-# The stages below the memo are imported when a build goes ahead (see _stages): a build
-# with nothing changed is done before Jinja, markdown-it or the analytics are loaded.
+# The stages are imported when a build goes ahead: a build with nothing changed is done
+# before Jinja, markdown-it or the analytics are loaded.
 
 _CODE = Path(__file__).resolve().parent
 
@@ -82,104 +78,23 @@ class BuildResult:
 # --- keys ---------------------------------------------------------------------------------------
 
 
-def _code_digest() -> str:
-    h = hashlib.blake2b(digest_size=16)
-    for path in sorted(_CODE.rglob("*.py")):
-        h.update(path.relative_to(_CODE).as_posix().encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()
-
-
-def library_version(distribution: str) -> str:
-    try:
-        return importlib.metadata.version(distribution)
-    except importlib.metadata.PackageNotFoundError:
-        return "-"
-
-
-def parse_key() -> str:
-    """What parsing an entry depends on besides the file: this code and its libraries."""
-    return "|".join(
-        [
-            __version__,
-            _code_digest(),
-            MARKDOWN_SETTINGS,
-            *(library_version(d) for d in ("markdown-it-py", "mdit-py-plugins", "PyYAML")),
-        ]
-    )
-
-
-def _folder_digest(folder: Path) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    if folder.is_dir():
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                h.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()
-
-
-def global_parts(root: Path, options: Options, today: date, dirs: list[Path]) -> dict[str, str]:
-    """What every page depends on besides its own context, by name (for --explain): the
-    code and its libraries, the templates, static files, config, the options and today."""
-    config = root / "journal.toml"
-    try:
-        config_bytes = read_regular(str(config), 1 << 20)
-    except OSError:
-        config_bytes = b""
-    code = [parse_key(), library_version("Jinja2"), library_version("MarkupSafe"), sys.version]
-    return {
-        "this program or its libraries": "\n".join(code),
-        "the options": repr(replace(options, today=None)),
-        "today": today.isoformat(),
-        "the templates": "\n".join([templates_digest(dirs), *(str(d) for d in dirs)]),
-        "static/": _folder_digest(root / "static"),
-        "journal.toml": hashlib.blake2b(config_bytes, digest_size=16).hexdigest(),
-    }
-
-
-def global_key(parts: dict[str, str]) -> str:
-    return hashlib.blake2b("\n".join(parts.values()).encode(), digest_size=16).hexdigest()
-
-
-# --- the stages ---------------------------------------------------------------------------------
-
-
 def site_files(
     root: Path, options: Options, linker: Linker | None = None
 ) -> tuple[Journal, dict[str, bytes]]:
     """Every file of the site in memory at its logical path (for publish)."""
     from journal.engine import key_pages, list_site
-    from journal.load.links import fill_links
-    from journal.pages.search import BUILTINS
-    from journal.render import Renderer, make_env, render_many
+    from journal.render import render_many
 
     listed = list_site(root, options)
     common = listed.site.common()
     pages = [k.page for k in key_pages(listed.pages, listed.shown.bodies, listed.index)]
-    env = make_env(template_dirs(root))
-    renderer = Renderer(env, common, linker, data_files=BUILTINS, fill_links=fill_links)
+    renderer = _renderer(template_dirs(root), common, None, linker)
     files = dict(zip((p.path for p in pages), render_many(renderer, pages, _bytes), strict=True))
     return listed.shown, files
 
 
 def _bytes(path: str, data: bytes) -> bytes:
     return data
-
-
-def open_memo(root: Path) -> Memo:
-    """The journal's memo, or an in-memory one where the cache folder cannot be used."""
-    folder = root / CACHE_DIR
-    try:
-        memo = Memo(folder, parse_key())
-        memo.prepare()  # raises where the folder cannot be written to (read-only, full)
-        return memo
-    except OSError as exc:
-        if not (folder.exists() and not folder.is_dir()):  # a file: the loader says so
-            print(
-                f"{CACHE_DIR}:1: cannot be used ({exc.strerror}); building without a cache "
-                "[warning]",
-                file=sys.stderr,
-            )
-        return Memo(None, parse_key())
 
 
 def build(
@@ -212,115 +127,136 @@ def build(
         ) from None
 
 
-def save_memo(memo: Memo) -> None:
-    """Save the memo after the new site is in place; a failure here is a warning that says
-    so (the site is built, the next build starts without the memo), never an error."""
-    try:
-        memo.save()
-    except OSError as exc:
-        memo.forget()
-        print(
-            f"{CACHE_DIR}:1: the memo could not be saved ({exc.strerror or exc}); the site "
-            "was built, and the next build starts without it [warning]",
-            file=sys.stderr,
-        )
-
-
 def _build(
     root: Path,
     out: Path,
     options: Options,
     memo: Memo,
     started: float,
-    preview: bool,
+    in_memory: bool,
     strict: bool = False,
     explain: bool = False,
 ) -> BuildResult:
-    """`preview`: the memo lives in a running preview, whose watcher only calls when
-    something changed; its output is not stamped, and the old site is removed in a thread."""
-    cache = memo.folder
-    clean_scratch(out, cache)
+    """The stages, in order. `in_memory`: a memo given by the caller, not saved; the
+    output is not stamped (a test's build, or one in a running process)."""
+    clean_scratch(out, memo.folder)
     today = options.today or date.today()
     dirs = template_dirs(root)
     parts = global_parts(root, options, today, dirs)
-    gkey = global_key(parts)
-    skey = inputs_key(gkey, out, root)
+    inputs = inputs_key(global_key(parts), out, root)
     last = memo.site
-    if not preview and last and last["key"] == skey and last["stamp"] == outputs_stamp(out):
-        memo.keep_all()
-        warnings = tuple(Problem(**p) for p in last["warnings"])
-        if strict and warnings:
-            raise strict_failure(warnings, STRICT_OUTCOME)
-        elapsed = time.perf_counter() - started
-        return BuildResult(last["entries"], last["files"], 0, elapsed, warnings, skipped=True)
+    if not in_memory and last and last["key"] == inputs and last["stamp"] == outputs_stamp(out):
+        return _unchanged(memo, last, started, strict)  # no file read, no stage imported
 
     from journal.engine import key_pages, list_site
-    from journal.load.links import fill_links
     from journal.pages.page import PageKeys
-    from journal.pages.search import BUILTINS
-    from journal.render import Renderer, make_env, render_many
 
-    listed = list_site(root, options, memo, read_sources(root))
-    full, site = listed.full, listed.site
-    if strict and full.warnings:  # before anything is written
-        raise strict_failure(full.warnings, STRICT_OUTCOME)
-    common = site.common()
+    listed = list_site(root, options, memo, read_sources(root))  # load, analyse, pages
+    if strict and listed.full.warnings:  # before anything is written
+        raise strict_failure(listed.full.warnings, STRICT_OUTCOME)
+    common = listed.site.common()
+    keys = PageKeys(global_key(parts), common)
+    keyed = key_pages(listed.pages, listed.shown.bodies, listed.index, keys)
+    renderer = _renderer(dirs, common, memo.folder, None)
+    made, count = _render_and_write(keyed, renderer, memo, out, background=in_memory)
+    why = _record(memo.folder, parts, listed, keyed, made, explain)
+    memo.site = (
+        None
+        if in_memory
+        else {
+            "key": inputs,
+            "stamp": outputs_stamp(out),
+            "entries": len(listed.site.journal.entries),
+            "files": count,
+            "warnings": [asdict(p) for p in listed.full.warnings],
+        }
+    )
+    memo.finish()
+    return BuildResult(
+        len(listed.site.journal.entries),
+        count,
+        len(made),
+        time.perf_counter() - started,
+        listed.full.warnings,
+        why=tuple(why),
+    )
+
+
+def _unchanged(memo: Memo, last: dict, started: float, strict: bool) -> BuildResult:
+    """Nothing changed since the last build into this folder: its record is the result."""
+    memo.keep_all()
+    warnings = tuple(Problem(**p) for p in last["warnings"])
+    if strict and warnings:
+        raise strict_failure(warnings, STRICT_OUTCOME)
+    elapsed = time.perf_counter() - started
+    return BuildResult(last["entries"], last["files"], 0, elapsed, warnings, skipped=True)
+
+
+def _renderer(dirs: list[Path], common: dict, cache: Path | None, linker: Linker | None):  # noqa: ANN202
+    """The renderer with the data files and link filling the pages need; Jinja's compiled
+    templates kept in the cache folder when there is one."""
+    from journal.load.links import fill_links
+    from journal.pages.search import BUILTINS
+    from journal.render import Renderer, make_env
+
     compiled = None
     if cache is not None:
         compiled = cache / "templates"
         compiled.mkdir(exist_ok=True)
     env = make_env(dirs, compiled)
-    renderer = Renderer(env, common, None, data_files=BUILTINS, fill_links=fill_links)
-    keyed = key_pages(listed.pages, listed.shown.bodies, listed.index, PageKeys(gkey, common))
+    return Renderer(env, common, linker, data_files=BUILTINS, fill_links=fill_links)
+
+
+def _render_and_write(
+    keyed: list, renderer: object, memo: Memo, out: Path, background: bool
+) -> tuple[list, int]:
+    """Pages whose key the memo knows are linked from its objects; the rest are rendered
+    (forked over cores), kept as objects and linked; the new folder is swapped in whole.
+    Returns the pages rendered and the number of files."""
+    from journal.render import render_many
+
+    cache = memo.folder
     writer = SiteWriter(out, scratch_folder(out, cache))
     try:
-        todo, keys, made = [], [], []
+        made = []
         for k in keyed:
             found = memo.page(k.key)
-            if found is not None:
-                writer.link(k.page.path, found)
-            else:
-                todo.append(k.page)
-                keys.append(k.key)
+            if found is None:
                 made.append(k)
+            else:
+                writer.link(k.page.path, found)
         keep: Callable[[str, bytes], object] = _bytes
         if cache is not None:
 
             def keep(path: str, data: bytes) -> Stored:
                 return store_object(cache, data)[1]
 
-        for page, key, kept in zip(todo, keys, render_many(renderer, todo, keep), strict=True):
+        pages = [k.page for k in made]
+        for k, kept in zip(made, render_many(renderer, pages, keep), strict=True):
             if isinstance(kept, Stored):
-                memo.remember(key, kept)
-                writer.link(page.path, memo.object_path(kept.digest))
+                memo.remember(k.key, kept)
+                writer.link(k.page.path, memo.object_path(kept.digest))
             else:
-                writer.put(page.path, kept)  # type: ignore[arg-type]
-        writer.commit(background=preview)
+                writer.put(k.page.path, kept)  # type: ignore[arg-type]
+        writer.commit(background=background)
     except BaseException:
         writer.abort()
         raise
-    why: list[tuple[str, str]] = []
-    if cache is not None:
-        from journal import explain as ex
+    return made, writer.count
 
-        now = ex.record(parts, full.entries, full.bodies, {k.page.path: k.key for k in keyed})
-        if explain:
-            why = ex.reasons(ex.load(cache), now, made)
-        with contextlib.suppress(OSError):
-            ex.save(cache, now)
-    memo.site = (
-        None
-        if preview
-        else {
-            "key": skey,
-            "stamp": outputs_stamp(out),
-            "entries": len(site.journal.entries),
-            "files": writer.count,
-            "warnings": [asdict(p) for p in full.warnings],
-        }
-    )
-    memo.finish()
-    elapsed = time.perf_counter() - started
-    return BuildResult(
-        len(site.journal.entries), writer.count, len(todo), elapsed, full.warnings, why=tuple(why)
-    )
+
+def _record(
+    cache: Path | None, parts: dict, listed: object, keyed: list, made: list, explain: bool
+) -> list[tuple[str, str]]:
+    """Leave the record --explain compares against; with `explain`, why each page in
+    `made` was made again."""
+    if cache is None:
+        return []
+    from journal import explain as ex
+
+    full = listed.full  # type: ignore[attr-defined]
+    now = ex.record(parts, full.entries, full.bodies, {k.page.path: k.key for k in keyed})
+    why = ex.reasons(ex.load(cache), now, made) if explain else []
+    with contextlib.suppress(OSError):
+        ex.save(cache, now)
+    return why

@@ -160,9 +160,9 @@ class LiveSite:
     one site from start to end, and a failed update leaves the last good site served."""
 
     def __init__(self, root: Path, options: Options, memo: Memo | None = None):
-        """`memo`: the journal's own (journal.build.open_memo) unless one is given."""
+        """`memo`: the journal's own (journal.memo.open_memo) unless one is given."""
         if memo is None:
-            from journal.build import open_memo
+            from journal.memo import open_memo
 
             memo = open_memo(root)
         self.root, self.options, self.memo = root, options, memo
@@ -185,7 +185,7 @@ class LiveSite:
         """List the site afresh; render only pages whose key is new. `first`: nothing is
         served yet and no other thread runs, so rendering may use forked workers and the
         memo's rendered objects on disk."""
-        from journal.build import global_key, global_parts
+        from journal.keys import global_key, global_parts
         from journal.load.links import fill_links
         from journal.pages.page import PageKeys
         from journal.pages.search import BUILTINS
@@ -277,7 +277,7 @@ class LiveSite:
 
     def close(self) -> None:
         """Save the parse memo for the next start (its rendered objects are the CLI's)."""
-        from journal.build import save_memo
+        from journal.memo import save_memo
 
         save_memo(self.memo)
 

@@ -22,6 +22,7 @@ import json
 import os
 import pickle
 import shutil
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -311,3 +312,36 @@ def _intact(path: Path, data: bytes) -> tuple[int, int] | None:
 
 def _no_follow(file: str, flags: int) -> int:
     return os.open(file, flags | os.O_NOFOLLOW)
+
+
+def open_memo(root: Path) -> Memo:
+    """The journal's memo, or an in-memory one where the cache folder cannot be used."""
+    from journal.keys import parse_key
+
+    folder = root / CACHE_DIR
+    try:
+        memo = Memo(folder, parse_key())
+        memo.prepare()  # raises where the folder cannot be written to (read-only, full)
+        return memo
+    except OSError as exc:
+        if not (folder.exists() and not folder.is_dir()):  # a file: the loader says so
+            print(
+                f"{CACHE_DIR}:1: cannot be used ({exc.strerror}); building without a cache "
+                "[warning]",
+                file=sys.stderr,
+            )
+        return Memo(None, parse_key())
+
+
+def save_memo(memo: Memo) -> None:
+    """Save the memo after the new site is in place; a failure here is a warning that says
+    so (the site is built, the next build starts without the memo), never an error."""
+    try:
+        memo.save()
+    except OSError as exc:
+        memo.forget()
+        print(
+            f"{CACHE_DIR}:1: the memo could not be saved ({exc.strerror or exc}); the site "
+            "was built, and the next build starts without it [warning]",
+            file=sys.stderr,
+        )

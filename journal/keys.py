@@ -1,0 +1,84 @@
+"""The global key: what every page depends on besides its own context, part by part.
+
+The code of this package and the versions of its libraries, the templates, the static
+files, journal.toml, the options and today. A page's key (pages/page.py) is a digest of
+this and of everything the page receives; `journal build --explain` names the parts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import sys
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from journal import __version__
+from journal.load import MARKDOWN_SETTINGS
+from journal.load.files import read_regular
+from journal.theme import templates_digest
+
+_CODE = Path(__file__).resolve().parent
+
+
+def _code_digest() -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for path in sorted(_CODE.rglob("*.py")):
+        h.update(path.relative_to(_CODE).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def library_version(distribution: str) -> str:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return "-"
+
+
+def parse_key() -> str:
+    """What parsing an entry depends on besides the file: this code and its libraries."""
+    return "|".join(
+        [
+            __version__,
+            _code_digest(),
+            MARKDOWN_SETTINGS,
+            *(library_version(d) for d in ("markdown-it-py", "mdit-py-plugins", "PyYAML")),
+        ]
+    )
+
+
+def _folder_digest(folder: Path) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                h.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def global_parts(root: Path, options: Any, today: date, dirs: list[Path]) -> dict[str, str]:
+    """What every page depends on besides its own context, by name (for --explain): the
+    code and its libraries, the templates, static files, config, the options and today."""
+    config = root / "journal.toml"
+    try:
+        config_bytes = read_regular(str(config), 1 << 20)
+    except OSError:
+        config_bytes = b""
+    code = [parse_key(), library_version("Jinja2"), library_version("MarkupSafe"), sys.version]
+    return {
+        "this program or its libraries": "\n".join(code),
+        "the options": repr(replace(options, today=None)),
+        "today": today.isoformat(),
+        "the templates": "\n".join([templates_digest(dirs), *(str(d) for d in dirs)]),
+        "static/": _folder_digest(root / "static"),
+        "journal.toml": hashlib.blake2b(config_bytes, digest_size=16).hexdigest(),
+    }
+
+
+def global_key(parts: dict[str, str]) -> str:
+    return hashlib.blake2b("\n".join(parts.values()).encode(), digest_size=16).hexdigest()
+
+
+# --- the stages ---------------------------------------------------------------------------------
