@@ -74,9 +74,10 @@ function unb64(text) {
 function within(promise, ms) {
   return Promise.race([promise, new Promise(function (resolve) { setTimeout(resolve, ms, null); })]);
 }
-function headersOf(response) {  /* the host's headers, less those of the transfer */
+function headersOf(response) {  /* the host's headers, less those of the transfer (and a
+                                     Vary: *, which Cache Storage refuses) */
   var headers = new Headers(response.headers);
-  ["content-length", "content-encoding", "transfer-encoding"].forEach(function (h) { headers.delete(h); });
+  ["content-length", "content-encoding", "transfer-encoding", "vary"].forEach(function (h) { headers.delete(h); });
   return headers;
 }
 function inScope(path) {  /* an address listed in offline.json: inside this folder, or null */
@@ -225,10 +226,9 @@ async function bringHere(net) {
     if (!bytes || bytes.byteLength !== f.size || (await hashOf(bytes)) !== f.hash) return;  /* next visit */
     await staging.put(f.url, new Response(bytes, { headers: headersOf(r) }));
   }
-  var objects = await caches.open(OBJECTS), todo = [];
-  for (i = 0; i < wanted.order.length; i++) {
-    if (!(await objects.match(wanted.order[i].url))) todo.push(wanted.order[i]);
-  }
+  var objects = await caches.open(OBJECTS);
+  var have = new Set((await objects.keys()).map(function (request) { return request.url; }));
+  var todo = wanted.order.filter(function (entry) { return !have.has(entry.url); });
   var failed = false, next = 0;
   async function worker() {
     while (!failed && next < todo.length) {
