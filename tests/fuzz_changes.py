@@ -39,7 +39,7 @@ DOMAINS = {  # slug -> ways of writing it that are one name (no slug clash betwe
     "spanish": ("Spanish", "spanish"),
     "cooking": ("cooking",),  # appears only through changes
 }
-TAGS = ("talks", "milestone", "outdoors", "morning", "club", "first-time", "First time")
+TAGS = ("talks", "pace", "club", "coach", "stage", "first-time", "First time")
 SOURCES = ("mastery", "vicarious", "persuasion", "physiological")
 ATTRIBUTIONS = ("effort", "strategy", "preparation", "circumstances", "luck", "ability")
 FOLDERS = ("entries/summer", "entries/2026", "entries/2026/autumn", "entries")
@@ -98,59 +98,60 @@ TEMPLATE_BREAKS = (
 )
 
 # The journal to start from: 12 entries in three domains and three folders, with tags,
-# links of each form, a photo, a `follows`, a private entry and a draft.
+# links of each form, a photo, a `follows`, a private entry and a draft; their words, like
+# the changes', start with few letters.
 BASE = {
     "entries/summer/2026-07-02-first-talk.md": """---
 date: 2026-07-02
 kind: setback
 domain: Public speaking
-title: First talk
+title: Tense talk
 tags: [talks]
-lesson: "Rehearse the Q&A"
+lesson: "Rehearse a calm answer"
 difficulty: 6
 confidence: 3
 ---
 
-I *rushed* it.
+I *rushed* at the start.
 
-## What happened
+## Stage
 
-Nerves.
+Cramped, tense.
 """,
     "entries/summer/2026-07-12-5k.md": """---
 date: 2026-07-12
 kind: win
 domain: running
-title: Ran 5k
-tags: [outdoors, milestone]
+title: Steady run
+tags: [pace, club]
 difficulty: 4
 ---
 
-Slow and steady.
+Slow, steady pace.
 """,
     "entries/summer/2026-07-25-verbs.md": """---
 date: 2026-07-25
 kind: win
 domain: Spanish
-title: Irregular verbs
-tags: club, morning
+title: Careful étude
+tags: club, coach
 confidence: 5
 ---
 
-Twenty verbs.
+Ten études.
 
 - [x] ser
-- [ ] ir
+- [ ] estar
 """,
     "entries/2026/2026-08-03-hills.md": """---
 date: 2026-08-03
 kind: win
 domain: running
-title: Hill repeats
+title: Steep climbs
 difficulty: 7
 ---
 
-Six repeats.
+Six climbs.
 
 See [[2026-07-12-5k]].
 """,
@@ -158,16 +159,16 @@ See [[2026-07-12-5k]].
 date: 2026-08-14
 kind: win
 domain: public-speaking
-title: Second talk
-tags: [talks, milestone]
+title: Calm talk
+tags: [talks, stage]
 follows: 2026-07-02-first-talk
 difficulty: 7
 confidence: 5
 ---
 
-Calm this time.
+Calm at the start.
 
-See [the first](../summer/2026-07-02-first-talk.md#what-happened).
+See [the tense one](../summer/2026-07-02-first-talk.md#stage).
 
 ![The stage](photos/stage.png)
 """,
@@ -175,13 +176,13 @@ See [the first](../summer/2026-07-02-first-talk.md#what-happened).
 date: 2026-08-30
 kind: setback
 domain: running
-title: Missed the long run
+title: A run skipped
 lesson: Sleep
 attribution: preparation
 difficulty: 5
 ---
 
-Overslept.
+Slept through the alarm.
 """,
     "entries/2026/2026-09-08-tempo.md": """---
 date: 2026-09-08
@@ -192,48 +193,48 @@ source: vicarious
 follows: 2026-08-30-missed
 ---
 
-Watched a friend first.
+Copied a coach's pace.
 
-See [[Hill repeats|the hills]].
+See [[Steep climbs|the climbs]].
 """,
     "entries/2026/2026-09-21-market.md": """---
 date: 2026-09-21
 kind: setback
 domain: Spanish
-lesson: "Learn numbers"
+lesson: "Rehearse prices"
 tags: [first-time]
 ---
 
-# Ordering at the market
+# Counting at a café
 
-Lost at the prices.
+Confused at the prices.
 
-| item | price |
+| thing | price |
 |---|---|
-| bread | 2 |
+| café | tres |
 """,
-    "entries/2026/2026-10-04-toast.md": """---
+    "entries/2026/autumn/2026-10-04-toast.md": """---
 date: 2026-10-04T19:30:00
 kind: win
 domain: Public speaking
-title: Wedding toast
+title: A toast
 tags: talks, First time
 difficulty: 8
 ---
 
-Short and warm.[^1]
+Short, calm, cheerful.[^1]
 
-[^1]: Two minutes.
+[^1]: The shortest at the party.
 """,
     "entries/2026/autumn/2026-10-15-draft.md": """---
 date: 2026-10-15
 kind: win
 domain: running
-title: Secret draft
+title: Secret pace
 draft: true
 ---
 
-Not ready.
+Still a secret.
 """,
     "entries/2026/autumn/2026-10-28-private.md": """---
 date: 2026-10-28
@@ -251,14 +252,14 @@ See [[2026-07-25-verbs]].
 date: 2026-11-15
 kind: win
 domain: spanish
-title: First conversation
+title: Chat at a café
 difficulty: 6
 confidence: 4
 ---
 
-Ten minutes.
+Ten calm sentences.
 
-See [verbs](2026-07-25-verbs.md).
+See [études](2026-07-25-verbs.md).
 """,
 }
 
@@ -274,7 +275,6 @@ class Change:
     text: str
     ops: tuple[Op, ...]
     today: date
-    breaks: bool = False  # meant to make the build fail
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.text}"
@@ -379,7 +379,7 @@ class Fuzzer:
         self.config = {"": {"title": "Fuzzed journal"}, "domains.running": {"name": "Running"}}
 
     def initial_files(self) -> dict[str, bytes]:
-        """Every file of the journal as it should be now (the model, broken ones not shown)."""
+        """Every file of the journal as the model has it (a file standing broken as mended)."""
         out = {p: d.text().encode() for p, d in self.entries.items()}
         out.update(self.files)
         out.update({p: self._template(p).encode() for p in self.templates})
@@ -436,7 +436,7 @@ class Fuzzer:
         kind, text, ops = made
         ops = self._fix_follows(ops)
         ops = [self._materialise(op) for op in ops]
-        return Change(kind, text, tuple(ops), self.today, breaks=kind == "break")
+        return Change(kind, text, tuple(ops), self.today)
 
     def _materialise(self, op: Op) -> Op:
         """("write", path) is written with the model's text for that path."""
@@ -780,7 +780,7 @@ class Fuzzer:
             rel = os.path.relpath(where, path.rsplit("/", 1)[0])
             if self.r.random() < 0.3:
                 rel = rel.rsplit("/", 1)[-1]  # by its bare file name
-            fragment = "#what-happened" if self.r.random() < 0.3 else ""
+            fragment = "#stage" if self.r.random() < 0.3 else ""
             link = f"[{self._words(1, 3)}]({rel.replace(' ', '%20')}{fragment})"
         doc.body += f"\n\nSee {link}."
         return "link", f"{path}: link {link}", [("write", path)]

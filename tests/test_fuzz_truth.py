@@ -3,20 +3,23 @@ a running preview serves, and a warm `journal build` writes, exactly what a cold
 makes of the journal as it is then.
 
 One small journal (tests/fuzz_changes.py) gets every kind of change a writer makes, one
-step at a time. After each step:
+step at a time. Each seed runs in a process of its own (the three side by side), where a
+preview is started on 127.0.0.1 and `journal build` runs in-process. After each step:
 
 - the truth is a cold build: a fresh copy of the journal's inputs (no .journal-cache),
-  built into a fresh folder, in a process of its own (it runs beside the builds it judges,
-  and shares nothing with them but the code), with the CLI's options and with the
-  preview's;
-- the CLI's site, built in this process by `journal build` with its persisted memo into a
-  folder of its own, must equal the cold build byte for byte: every path, no extra file
-  or folder; when the cold build fails, the CLI must fail with the same problems and leave
-  its last good site as it was;
-- the preview, started once in this process on 127.0.0.1, must serve every path of the
-  cold build with exactly its bytes (the reload script it adds to an HTML page taken out
-  again, and nothing else), answer 404 for every path an earlier site had and this one
-  does not, and show the cold build's error, if any, over its last good site.
+  built into a fresh folder, with the CLI's options and with the preview's. The cold
+  builds run in a process of their own, from a copy of the journal that the same seed's
+  changes make there, ahead of the run. They share nothing with the builds they judge
+  but the code, and between themselves only Jinja's compiled templates (keyed by their
+  whole source: compiling them is most of a small cold build);
+- the CLI's site, built by `journal build` with its persisted memo into a folder of its
+  own, must equal the cold build byte for byte: every path, no extra file or folder; when
+  the cold build fails, the CLI must fail with the same problems and leave its last good
+  site as it was;
+- the preview must serve every path of the cold build with exactly its bytes (the reload
+  script it adds to an HTML page taken out again, and nothing else), answer 404 for every
+  path an earlier site had and this one does not, and show the cold build's error, if
+  any, over its last good site.
 
 A failure names the seed, the step, the first differing path with a short diff, and the
 changes so far; `python bench/fuzz_truth.py --seed S --steps N` replays it (more seeds
@@ -282,7 +285,7 @@ def compile_each_template_once() -> None:
 class Client:
     """Asks the preview for one path at a time over HTTP/1.1, a connection each (on a
     kept-alive one each answer waits ~40 ms for a delayed ACK: the server writes headers
-    and body apart). A plain socket: http.client costs more than the server's answer."""
+    and body apart), through a plain socket (http.client took 40% longer a request)."""
 
     def __init__(self, server: PreviewServer):
         self.address = server.httpd.server_address[:2]
@@ -330,7 +333,7 @@ def served_part(files: dict[str, bytes]) -> dict[str, bytes]:
 
 
 SIGNAL_SECONDS = 20.0  # a new build or error must show within this (a loaded machine)
-SETTLE_SECONDS = 4.0  # ...and the served site match within this (a burst of rebuilds)
+SETTLE_SECONDS = 8.0  # ...and the served site match within this (a burst of rebuilds)
 QUIET_SECONDS = 0.1  # after a change the site does not show: time for a wrong rebuild
 
 
@@ -577,12 +580,20 @@ def seed_runs(request) -> Iterator[dict[int, Future]]:
         yield {seed: pool.submit(run_seed, seed, STEPS) for seed in seeds}
 
 
+FAMILIES = {  # the families of change among the 200 steps of seeds 1 to 10, each of them
+    "body", "title", "date", "kind", "domain", "tags", "private", "draft", "plan", "follows",
+    "add", "delete", "rename", "move", "template", "static", "config", "attachment", "link",
+    "today", "break", "repair",
+}  # fmt: skip
+
+
 @pytest.mark.parametrize("seed", SEEDS)
 def test_the_preview_and_the_cli_equal_a_cold_build_after_every_step(seed_runs, seed):
     run = seed_runs[seed].result()
     if run.failure:
         pytest.fail(run.failure, pytrace=False)
     assert len(run.kinds) == STEPS
-    kinds = {kind.split(":")[0] for kind in run.kinds}
-    assert {"body", "add", "delete", "rename", "move", "template", "config"} <= kinds
-    assert 0 < run.errors < STEPS // 2  # broken inputs were met, and mended
+    if STEPS >= 200:  # the CI's length: every family of change met, broken inputs mended
+        families = {kind.split(":")[0] for kind in run.kinds}
+        assert families >= FAMILIES, FAMILIES - families
+        assert 0 < run.errors < STEPS // 4
