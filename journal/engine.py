@@ -92,9 +92,8 @@ def updated_index(previous: Listed, site: Site, bodies: Mapping[str, Body]) -> S
 
     old_site, old_bodies = previous.site, previous.shown.bodies
     names = {d.slug: d.name for d in site.domains}
-    same = len(site.entries) == len(old_site.entries) and names == {
-        d.slug: d.name for d in old_site.domains
-    }
+    old_names = {d.slug: d.name for d in old_site.domains}
+    same = len(site.entries) == len(old_site.entries) and names == old_names
     if not same or any(a.id != b.id for a, b in zip(site.entries, old_site.entries, strict=True)):
         return index_site(site, bodies)
     changes = []
@@ -103,7 +102,8 @@ def updated_index(previous: Listed, site: Site, bodies: Mapping[str, Body]) -> S
         if e.key == old.key and body.key == old_body.key and body.words == old_body.words:
             continue
         name = names.get(e.domain, "")
-        before = si.entry_terms(old, si.body_words(old_body.text, old_body.words), name)
+        old_name = old_names.get(old.domain, "")
+        before = si.entry_terms(old, si.body_words(old_body.text, old_body.words), old_name)
         after = si.entry_terms(e, si.body_words(body.text, body.words), name)
         if before != after:
             changes.append((n, before, after))
@@ -174,6 +174,7 @@ class LiveSite:
         self._pages: dict[str, Page] = {}
         self._sources: dict[str, bytes] = {}
         self._renderer: Renderer | None = None
+        self._failed = False  # the last update raised: the next one lists the site afresh
         self._env: Any = None  # the Jinja environment, kept while the templates are the same
         self._env_key: tuple = ()
         self._gkey = ""
@@ -193,6 +194,7 @@ class LiveSite:
         from journal.theme import template_dirs, templates_digest
 
         started = time.perf_counter()
+        self._failed = True  # until this update is in place
         today = self.options.today or date.today()
         dirs = template_dirs(self.root)
         gkey = global_key(global_parts(self.root, self.options, today, dirs))
@@ -274,6 +276,7 @@ class LiveSite:
         self.entries = len(listed.site.journal.entries)
         self.warnings = listed.full.warnings
         self.files = files
+        self._failed = False
 
     def close(self) -> None:
         """Save the parse memo for the next start (its rendered objects are the CLI's)."""
@@ -286,13 +289,20 @@ class LiveSite:
     def bodies_changed(self, relpaths: Iterable[str]) -> Outcome | None:
         """Update for edited entry files if only their bodies changed; None when anything
         else may have (then `rebuild`). Pure in effect: the result is what `rebuild` makes."""
+        try:
+            return self._bodies_changed(relpaths)
+        except BaseException:
+            self._failed = True
+            raise
+
+    def _bodies_changed(self, relpaths: Iterable[str]) -> Outcome | None:
         from journal.load.entry import parse_entry
         from journal.pages import search_index as si
 
         started = time.perf_counter()
         listed = self._listed
-        if listed is None or self._renderer is None:
-            return None
+        if listed is None or self._renderer is None or self._failed:
+            return None  # after a failed update, only a whole one says what still stands
         if (self.options.today or date.today()) != self._today:
             return None
         changed: dict[str, tuple[Body, Body]] = {}  # id -> (old body, new body)

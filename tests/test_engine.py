@@ -152,3 +152,28 @@ def test_explain_says_which_entry_or_setting_made_each_page_again(tmp_path):
     (root / "templates" / "404.html").write_text("<p>gone</p>\n")
     why = dict(line.split(": ", 1) for line in run(root, "--explain").splitlines()[:-1])
     assert why["404.html"] == "the templates changed"
+
+
+def test_a_domain_change_moves_the_entry_s_search_words(live, tmp_path):
+    """Found by the fuzz test: the index made from the last one took an entry's terms
+    before the change with its new domain's name, so its old domain's words stayed."""
+    rel = edit(live.root, "2026-11-05-run.md", "domain: running", "domain: cooking")
+    assert live.bodies_changed({rel}) is None
+    live.rebuild()
+    assert live.files == cold(live.root, tmp_path / "cold")
+
+
+def test_after_a_failed_update_a_body_edit_lists_the_site_afresh(live, tmp_path):
+    """Found by the fuzz test: after a failure the last good listing is not the journal
+    as it stands (journal.toml may have changed meanwhile), so no body-only update."""
+    from journal.errors import ProblemsError
+
+    bad = edit(live.root, "2026-11-05-run.md", "date: 2026-11-05", "date: 2026-13-45")
+    with pytest.raises(ProblemsError):
+        live.rebuild()
+    (live.root / "journal.toml").write_text('title = "Changed while broken"\n')
+    edit(live.root, "2026-11-05-run.md", "date: 2026-13-45", "date: 2026-11-05")
+    assert live.bodies_changed({bad}) is None
+    live.rebuild()
+    assert b"Changed while broken" in live.files["index.html"]
+    assert live.files == cold(live.root, tmp_path / "cold")

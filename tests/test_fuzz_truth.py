@@ -57,25 +57,10 @@ from journal.serve import EVENTS_PATH, RELOAD_SCRIPT, PreviewServer
 from journal.write import MARKER
 from tests.fuzz_changes import START_TODAY, Change, Fuzzer, apply
 
-# Seeds the engine fails today, each marked until it is fixed (strict: the fix turns the
-# mark into a failure, to be removed). Found by this test (issue 25):
-STALE_DOMAIN_WORDS = (
-    "the preview's search index keeps an entry's old domain words after its domain changes: "
-    "journal/engine.py updated_index takes the entry's terms before the change with its new "
-    "domain's name (seed 1, step 9: search/w-70.js lacks the entry under 'public')"
-)
-BODY_PATH_AFTER_AN_ERROR = (
-    "after a failed update, an entry edit alone takes the preview's body-only path "
-    "(LiveSite.bodies_changed) from the last good listing, so what failed, or changed, "
-    "meanwhile is missed: the error is cleared while journal.toml or a template is still "
-    "broken (seed 2, step 33: page_size = 0; seed 3, step 118: an undefined name in "
-    "templates/entry.html), and a journal.toml edit made during the failure never shows"
-)
-SEEDS = (
-    pytest.param(1, marks=pytest.mark.xfail(strict=True, reason=STALE_DOMAIN_WORDS)),
-    pytest.param(2, marks=pytest.mark.xfail(strict=True, reason=BODY_PATH_AFTER_AN_ERROR)),
-    pytest.param(3, marks=pytest.mark.xfail(strict=True, reason=BODY_PATH_AFTER_AN_ERROR)),
-)
+# Seeds run in CI. Seeds 1-3 found two preview bugs (an entry's old domain words kept in
+# the search index after its domain changed; the body-only path taken after a failed
+# update, clearing an error that still stood), both fixed in journal/engine.py.
+SEEDS = (1, 2, 3)
 STEPS = int(os.environ.get("JOURNAL_FUZZ_STEPS", "200"))
 INPUTS = ("entries", "templates", "static", "journal.toml")  # what a cold build copies
 # The preview is built for one fixed day throughout: `--today` steps change only the
