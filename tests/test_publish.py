@@ -234,6 +234,8 @@ def test_nothing_leaks_into_the_published_folder(tmp_path):
         "assets/unlock.js",
         "assets/search.js",
         "assets/charts.js",
+        *APP_FILES,
+        "offline.json",
     }
     _sealed, objects = read_published(out)  # every other file is a sealed object
     assert sorted(f"p/{i}.js" for i in objects) == sorted(n for n in files if n.startswith("p/"))
@@ -362,14 +364,17 @@ def test_republishing_keeps_entries_and_search_and_reseals_every_list(tmp_path):
     assert kept < pages and len(lists) >= 6
     republish(root, out, ring)
     second = files_of(out)
-    assert {n for n in second if second[n] != first.get(n)} == {"index.html"} | lists
+    assert {n for n in second if second[n] != first.get(n)} == {
+        "index.html",
+        "offline.json",
+    } | lists
     edit(root, "Quokkafish again.", "Quokkafish once more.")
     republish(root, out, ring)
     third = files_of(out)
     changed = {n for n in third if third[n] != second.get(n)}
     again = object_file(ring, "entries/2026-04-02-kumquat-again.html")
     search = {object_file(ring, MAIN), object_file(ring, SEARCH_TEXTS)}  # new words: once, more
-    assert changed == {"index.html", again} | search | lists
+    assert changed == {"index.html", "offline.json", again} | search | lists
     _manifest, plain = opened(out, ring)
     assert "once more" in plain[again[2:-3]]
     republish(root, out, ring, reseal_all=True)
@@ -377,7 +382,7 @@ def test_republishing_keeps_entries_and_search_and_reseals_every_list(tmp_path):
     assert all(fourth[n] != third[n] for n in pages)  # every object resealed...
     republish(root, out, ring)
     fifth = files_of(out)
-    assert {n for n in fifth if fifth[n] != fourth[n]} == {"index.html"} | lists  # ...kept
+    assert {n for n in fifth if fifth[n] != fourth[n]} == {"index.html", "offline.json"} | lists
 
 
 def test_adding_a_win_or_a_setback_changes_the_same_objects(tmp_path):
@@ -522,6 +527,15 @@ def git(*args: str) -> str:
 
 
 ASSETS = ("style.css", "search.js", "unlock.js", "charts.js")
+# the app on a phone (issue 26): the same bytes every publish; offline.json changes with it
+APP_FILES = (
+    "manifest.webmanifest",
+    "sw.js",
+    "icons/icon-192.png",
+    "icons/icon-512.png",
+    "icons/maskable-512.png",
+    "icons/apple-touch-icon.png",
+)
 
 
 def objects_of(bare: Path) -> dict[str, str]:
@@ -570,6 +584,7 @@ def test_git_branch_holds_one_commit_and_no_object_of_an_earlier_publish(
     assert first not in objects
     shared = {first_objects[sha] for sha in first_objects.keys() & objects.keys()}
     plain = {"404.html", "robots.txt", ".nojekyll", "assets", *(f"assets/{n}" for n in ASSETS)}
+    plain |= {"icons", *APP_FILES}
     assert shared == plain  # the theme, nothing sealed
     assert not git("-C", str(root), "reflog", "show", "pages").strip()  # no local trail either
     # the user's own branch and index are untouched
