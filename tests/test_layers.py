@@ -13,8 +13,6 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
-
 PACKAGE = Path(__file__).resolve().parent.parent / "journal"
 
 # Page infrastructure every layer above the loader may use: the Page itself, site paths.
