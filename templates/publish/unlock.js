@@ -502,7 +502,13 @@
 
   /* --- unlocking ------------------------------------------------------------------------- */
 
-  function when(ms) { return new Date(ms).toISOString().slice(0, 16).replace("T", " ") + " UTC"; }
+  // A publish time to the minute; to the second when `other` falls in the same minute, so
+  // two publishes compared in one sentence never read as the same time.
+  function when(ms, other) {
+    var a = new Date(ms).toISOString(), b = other == null ? "" : new Date(other).toISOString();
+    var cut = b && a.slice(0, 16) === b.slice(0, 16) ? 19 : 16;
+    return a.slice(0, cut).replace("T", " ") + " UTC";
+  }
 
   /* The newest publish this browser has opened here: a number, not a secret. */
   function checkNewest(n) {
@@ -513,13 +519,13 @@
       notice = "Warning: this copy's offline list does not match its sealed contents (publish " +
         device.publish + " listed, " + n + " sealed): the published copy was altered.";
     } else if (n < seen && device && device.mode === "device") {
-      notice = "Warning: this is the copy kept on this device (published " + when(n) + "), " +
-        "older than one this browser has opened here before (published " + when(seen) + "), " +
+      notice = "Warning: this is the copy kept on this device (published " + when(n, seen) + "), " +
+        "older than one this browser has opened here before (published " + when(seen, n) + "), " +
         "which was not kept here in full. Open the journal with a network to bring it here.";
       if (device.state === "pending") deviceText = "";  /* the same news, said once */
     } else if (n < seen) {
-      notice = "Warning: this is an older copy of the journal (published " + when(n) + ") than " +
-        "one this browser has opened here before (published " + when(seen) + "). The host may " +
+      notice = "Warning: this is an older copy of the journal (published " + when(n, seen) + ") than " +
+        "one this browser has opened here before (published " + when(seen, n) + "). The host may " +
         "be serving an old version; what you read may be out of date.";
     } else {
       try { localStorage.setItem(k, String(n)); } catch (e) { /* disabled */ }
@@ -559,8 +565,8 @@
     if (!device) return;
     if (device.state === "refused") {
       say("Refused an older copy of the journal: the host is serving the publish of " +
-        when(device.network) + ", older than the one this device holds (published " +
-        when(device.publish) + "). This device's copy is shown instead; if you did not go " +
+        when(device.network, device.publish) + ", older than the one this device holds (published " +
+        when(device.publish, device.network) + "). This device's copy is shown instead; if you did not go " +
         "back to an older copy yourself, the host may be serving an old or altered one.", true);
     } else if (device.state === "pending") {
       say("Offline: this is the copy kept on this device (published " + when(device.publish) +
@@ -583,8 +589,8 @@
       say("A newer publish of the journal (" + when(data.to) + ") is now on this device: " +
         "reload to read it.");
     } else if (data.from) {
-      say("Updated: this device now holds the journal as published " + when(data.to) +
-        " (it held the publish of " + when(data.from) + "), for reading offline too.");
+      say("Updated: this device now holds the journal as published " + when(data.to, data.from) +
+        " (it held the publish of " + when(data.from, data.to) + "), for reading offline too.");
     } else {
       say("Kept on this device: the journal (published " + when(data.to) + ") now opens " +
         "here with no network too.");
