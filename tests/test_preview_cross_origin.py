@@ -161,8 +161,8 @@ class Attacker:
 
 
 def search_files(srv: PreviewServer) -> list[str]:
-    """The search files of the built site, by their real names."""
-    names = [p.relative_to(srv.out).as_posix() for p in (srv.out / "search").glob("*.js")]
+    """The search files of the site the preview serves (from memory), by their names."""
+    names = [p for p in srv.preview.files if p.startswith("search/") and p.endswith(".js")]
     assert any(n.startswith("search/d-") for n in names) and any("/w-" in n for n in names)
     return ["search-index.js", *sorted(names)]
 
