@@ -263,10 +263,10 @@ def open_every_vector(browser, url: str, names: dict[str, str]) -> dict[str, lis
         for name, title in TITLES.items():
             before = len(violations(page))
             show(page, names[title], title)
-            page.wait_for_timeout(300)  # an image's error, a toggle, a frame
+            page.wait_for_timeout(150)  # an image's error, a toggle, a frame (localhost: ms)
             not_run(page, console)
             click_everything(page, prefix)
-            page.wait_for_timeout(200)
+            page.wait_for_timeout(100)
             not_run(page, console)
             seen[name] = violations(page)[before:]
         # back to an ordinary page: it still works, and raises nothing
