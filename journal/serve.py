@@ -227,6 +227,7 @@ class Watcher:
         self.thread = threading.Thread(target=self._loop, name="journal-rebuild", daemon=True)
         self.observer = PollingObserver(timeout=0.2) if poll else Observer()
         self.scheduled: dict[str, object] = {}
+        self.links: dict[str, set[str]] = {}  # a link's target -> the journal's links to it
         self.ignored = [str(preview.out.resolve()), str((preview.root / CACHE_DIR).resolve())]
         watcher = self
 
@@ -240,6 +241,7 @@ class Watcher:
                 ):
                     watcher.schedule()  # e.g. templates/ made after the preview started
                 relevant = [p for p in paths if p and watcher.relevant(p)]
+                relevant += watcher.linked([p for p in paths if p])
                 if relevant:
                     watcher.saw(relevant, event.is_directory, event.event_type)
 
@@ -269,6 +271,39 @@ class Watcher:
         self.handler = Handler()
         self.schedule()
 
+    def follow_links(self) -> None:
+        """Watch where linked files lead: an entry, static file or template that is a
+        symbolic link to a file elsewhere changes when that file does, and no event for it
+        comes from the journal's folders. Called after every update that may have added or
+        moved a link; each link's target folder is watched, not recursively."""
+        links: dict[str, set[str]] = {}
+        for folder, _ in self._folders()[1:]:
+            for dirpath, dirnames, filenames in os.walk(folder):
+                dirnames[:] = [d for d in dirnames if not d.startswith((".", "_"))]
+                for name in filenames:
+                    path = os.path.join(dirpath, name)
+                    if os.path.islink(path):
+                        links.setdefault(os.path.realpath(path), set()).add(path)
+        toml = os.path.join(self.root, "journal.toml")
+        if os.path.islink(toml):
+            links.setdefault(os.path.realpath(toml), set()).add(toml)
+        with self.lock:
+            self.links = links
+        for target in links:
+            folder = os.path.dirname(target)
+            if folder not in self.scheduled and os.path.isdir(folder):
+                try:
+                    self.scheduled[folder] = self.observer.schedule(
+                        self.handler, folder, recursive=False, event_filter=self.events
+                    )
+                except OSError:  # gone, or not ours to watch: the next update says so
+                    continue
+
+    def linked(self, paths: list[str]) -> list[str]:
+        """The journal's own paths for `paths`, where they are the targets of links."""
+        with self.lock:
+            return [link for p in paths for link in self.links.get(os.path.abspath(p), ())]
+
     def _folders(self) -> list[tuple[str, bool]]:
         root = self.preview.root
         folders = [(self.root, False)]
@@ -294,7 +329,8 @@ class Watcher:
             return False
         if os.path.dirname(full) == self.root:
             return os.path.basename(full) in ("journal.toml", *self.WATCHED)
-        return True
+        # Not a folder watched only for a link's target: there, just the target counts.
+        return any(full.startswith(folder + os.sep) for folder, _ in self._folders()[1:])
 
     def start(self) -> None:
         self.observer.start()
@@ -350,6 +386,8 @@ class Watcher:
                 self.edited, self.everything = set(), False
             if not self.preview.stopping:
                 self.preview.rebuild(None if everything else edited)
+                if everything or any(os.path.islink(self.preview.root / r) for r in edited):
+                    self.follow_links()
 
     def stop(self) -> None:
         self.observer.stop()
@@ -579,6 +617,7 @@ class PreviewServer:
     def start(self) -> PreviewServer:
         self.preview.rebuild(first=True)  # before any thread exists: may use all cores
         self.watcher = Watcher(self.preview, poll=self.poll)
+        self.watcher.follow_links()
         self.watcher.start()
         self.thread.start()
         return self
