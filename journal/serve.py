@@ -156,7 +156,7 @@ class Preview:
             with journal_lock(self.root):
                 outcome = self.live.bodies_changed(edited) if edited else None
                 if outcome is None:
-                    outcome = self.live.rebuild(first=first)
+                    outcome = self.live.rebuild(first=first, edited=edited)
         except JournalError as exc:
             self._publish(error=str(exc))
             print(f"\n{exc}\n(serving the last good build)", flush=True)

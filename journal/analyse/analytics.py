@@ -17,6 +17,7 @@ from typing import Any
 
 from journal.config import Config, PeriodConfig
 from journal.load.entry import Entry
+from journal.same import keep_last
 from journal.text import humanise, reads_as_slug
 
 BINS = ((1, 3), (4, 6), (7, 8), (9, 10))
@@ -599,6 +600,7 @@ class Figures:
         }
 
 
+@keep_last(lambda slug, *args: slug)
 def figures(
     slug: str,
     name: str,

@@ -13,6 +13,7 @@ from datetime import date
 
 from journal.analyse.analytics import Bin, Evidence, Figures, best_strength
 from journal.load.entry import Entry
+from journal.same import keep_last
 
 DOUBTED = 4  # a win at confidence <= 4: "you doubted, and did it"
 
@@ -70,6 +71,7 @@ def lessons_applied(entries: Sequence[Entry], applied_by: dict[str, list[Entry]]
     return sum(1 for e in entries if e.kind == "setback" and e.lesson and applied_by.get(e.id))
 
 
+@keep_last(lambda f, *args: f.slug)
 def case(f: Figures, applied_by: dict[str, list[Entry]]) -> Case:
     wins = [e for e in f.entries if e.is_win]
     mastery = [e for e in wins if e.is_mastery_win]

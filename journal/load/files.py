@@ -120,3 +120,43 @@ def find_root(start: Path) -> Path | None:
         if (folder / "journal.toml").is_file() or (folder / "entries").is_dir():
             return folder
     return None
+
+
+def walk_order(rel: str) -> tuple[tuple[str, ...], str]:
+    """Where `entry_paths` lists a path: folder by folder in name order, a folder's files
+    before its subfolders."""
+    *folders, name = rel.split("/")
+    return tuple(folders), name
+
+
+def updated_sources(root: Path, previous: Sources, edited: set[str]) -> Sources | None:
+    """`previous` with the entry files `edited` (paths from the root) read again, as
+    `read_sources` would list them now; None when any of them is not a plain case (a
+    link to a folder on the way, a name `entry_paths` skips, a file that cannot be read):
+    then the caller reads every file afresh."""
+    if any(p.path in edited for p in previous.problems):
+        return None  # a file that could not be read before: read_sources says what it is now
+    files = dict(previous.entries)
+    for rel in edited:
+        parts = rel.split("/")
+        if (
+            len(parts) < 2
+            or parts[0] != ENTRIES_DIR
+            or not rel.endswith(".md")
+            or any(p.startswith((".", "_")) or not p for p in parts[1:])
+            or printable(rel) != rel
+        ):
+            return None
+        for n in range(1, len(parts)):  # each folder on the way: a real one, or none
+            folder = root.joinpath(*parts[:n])
+            if os.path.islink(folder) and n > 1:
+                return None
+        path = root / rel
+        if not os.path.lexists(path):
+            files.pop(rel, None)
+            continue
+        try:
+            files[rel] = read_regular(str(path), MAX_ENTRY_BYTES)
+        except (OSError, TooLarge):
+            return None
+    return Sources(sorted(files.items(), key=lambda item: walk_order(item[0])), previous.problems)

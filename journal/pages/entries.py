@@ -115,6 +115,11 @@ def linked_from(site: Site) -> dict[str, list[Entry]]:
     return found
 
 
+# One empty list for every page that has none: two listings' pages then hold the very same
+# object, which the preview's comparison of listings (journal/same.py) passes at once.
+NONE: tuple = ()
+
+
 def entry_pages(site: Site) -> list[Page]:
     entries = site.entries
     encrypted = site.options.encrypted
@@ -126,13 +131,16 @@ def entry_pages(site: Site) -> list[Page]:
         context = {
             "prev": entries[i - 1] if i > 0 else None,
             "next": entries[i + 1] if i < last else None,
-            "followed_by": ev.applied_by.get(e.id, []),
+            "followed_by": ev.applied_by.get(e.id, NONE),
             "follows": site.by_id.get(e.follows) if e.follows else None,
-            "counter_evidence": ev.counter_evidence_for(e),
+            "counter_evidence": ev.counter.get(e.id, NONE),
             "apply_command": apply_command(e) if e.kind == "setback" else None,
-            "linked_from": backlinks.get(e.id, []),
+            "linked_from": backlinks.get(e.id, NONE),
         }
-        late = _body_view(e, site.journal.links.get(e.id, ()), site.by_id, encrypted)
+        links = site.journal.links.get(e.id, ())
+        # only the entries its links lead to: an edit elsewhere leaves this view as it was
+        targets = {t: site.by_id[t] for t, _ in links if t is not None and t in site.by_id}
+        late = _body_view(e, links, targets, encrypted)
         pages.append(Page(entry_path(e.id), "entry.html", context, late))
     return pages
 

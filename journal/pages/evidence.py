@@ -21,6 +21,7 @@ from journal.pages import charts
 from journal.pages.model import DateFormat, Site, date_format
 from journal.pages.page import Page
 from journal.pages.paths import entry_path, month_path
+from journal.same import keep_last
 from journal.text import plural
 
 STRIP_PERIODS = {"week": 26, "day": 60, "month": 24}
@@ -43,6 +44,7 @@ def period_label(p: date, period: str, fmt: charts.Fmt) -> str:
     return f"{'week of ' if period == 'week' else ''}{fmt(p)}"
 
 
+@keep_last(lambda f, today, id_prefix, *args: id_prefix)
 def strip(f: Figures, today: date, id_prefix: str, fmt: charts.Fmt = charts._iso) -> str:
     """The latest periods, one square each; after a pause longer than the strip, the periods
     up to the latest entry instead (analytics.window_end), and the title says so."""
@@ -68,6 +70,7 @@ SPARK_PERIODS = 26
 SITE_DATES = DateFormat()  # journal.toml's default date_format, for callers that pass none
 
 
+@keep_last(lambda f, id_prefix, *args: id_prefix)
 def sparkline(f: Figures, id_prefix: str, fmt: charts.Fmt = SITE_DATES) -> str:
     """Evidence strength over the latest 26 periods of its series; when the latest entry is
     older than those, the 26 up to the latest entry's period (a year on, the line shows the
@@ -128,6 +131,7 @@ def heatmap(
     )
 
 
+@keep_last(lambda f, *args: f.slug)
 def domain_charts(f: Figures, today: date, fmt: charts.Fmt = charts._iso) -> dict[str, Any]:
     slug = f.slug
     difficulty = [(e.date, e.difficulty, e.is_win) for e in f.entries if e.difficulty]
