@@ -7,7 +7,8 @@ step at a time. Each seed runs in a process of its own (the three side by side),
 preview is started on 127.0.0.1 and `journal build` runs in-process. After each step:
 
 - the truth is a cold build: a fresh copy of the journal's inputs (no .journal-cache),
-  built into a fresh folder, with the CLI's options and with the preview's. The cold
+  built into a fresh folder with an empty memo kept in memory (nothing cached is read or
+  written), with the CLI's options and with the preview's. The cold
   builds run in a process of their own, from a copy of the journal that the same seed's
   changes make there, ahead of the run. They share nothing with the builds they judge
   but the code, and between themselves only Jinja's compiled templates (keyed by their
@@ -53,6 +54,7 @@ import pytest
 from journal.build import Options, build
 from journal.cli import main
 from journal.errors import JournalError
+from journal.memo import Memo
 from journal.serve import EVENTS_PATH, RELOAD_SCRIPT, PreviewServer
 from journal.write import MARKER
 from tests.fuzz_changes import START_TODAY, Change, Fuzzer, apply
@@ -141,8 +143,8 @@ def first_difference(
 # --- the truth: cold builds in a process of their own ------------------------------------------
 
 
-def cold_build(root: Path, work: Path, options: Options) -> Outcome:
-    """A fresh copy of the journal's inputs, no memo, built into a fresh folder."""
+def fresh_copy(root: Path, work: Path) -> Path:
+    """A fresh copy of the journal's inputs (no .journal-cache), in a fresh folder."""
     shutil.rmtree(work, ignore_errors=True)
     fresh = work / "journal"
     fresh.mkdir(parents=True)
@@ -152,11 +154,17 @@ def cold_build(root: Path, work: Path, options: Options) -> Outcome:
             shutil.copytree(source, fresh / name, symlinks=True)
         elif source.exists():
             shutil.copy2(source, fresh / name)
+    return fresh
+
+
+def cold_build(fresh: Path, site: Path, options: Options) -> Outcome:
+    """`fresh` built into a fresh folder with an empty memo kept in memory: nothing cached
+    is read, and nothing is written but the site (so two builds of one copy are both cold)."""
     try:
-        build(fresh, work / "site", options)
+        build(fresh, site, options, memo=Memo(None, "cold"))
     except JournalError as exc:
         return Outcome(error=str(exc))
-    return Outcome(files=site_tree(work / "site"))
+    return Outcome(files=site_tree(site))
 
 
 def journal_digest(root: Path) -> str:
@@ -196,10 +204,11 @@ def truths(seed: int, steps: int, work: str, out: multiprocessing.Queue) -> None
                 change = fuzzer.next()
                 apply(change, root)
             today = change.today if change else START_TODAY
-            cli = cold_build(root, Path(work) / "cold-cli", cli_options(today))
+            fresh = fresh_copy(root, Path(work) / "cold")
+            cli = cold_build(fresh, fresh.parent / "cli-site", cli_options(today))
             preview = None
             if change is None or change.touches_files:
-                preview = cold_build(root, Path(work) / "cold-preview", PREVIEW_OPTIONS)
+                preview = cold_build(fresh, fresh.parent / "preview-site", PREVIEW_OPTIONS)
             out.put(Truth(step, str(change or ""), journal_digest(root), cli, preview))
     except BaseException:  # noqa: BLE001 - the run says what broke
         out.put(traceback.format_exc())
@@ -269,30 +278,42 @@ def compile_each_template_once() -> None:
 
 
 class Client:
-    """Asks the preview for one path at a time over HTTP/1.1, a connection each (on a
-    kept-alive one each answer waits ~40 ms for a delayed ACK: the server writes headers
-    and body apart), through a plain socket (http.client took 40% longer a request)."""
+    """Asks the preview for paths one after another, as a browser does, over one kept-alive
+    HTTP/1.1 connection per look (the preview sends no delayed-ACK wait since it sets
+    TCP_NODELAY: a connection per path cost 5x the time, most of it the server's thread per
+    connection), through a plain socket (http.client took 40% longer a request)."""
 
     def __init__(self, server: PreviewServer):
         self.address = server.httpd.server_address[:2]
 
     def get_all(self, paths: list[str]) -> dict[str, tuple[int, str, bytes]]:
-        return {path: self.get(path) for path in paths}
-
-    def get(self, path: str) -> tuple[int, str, bytes]:
-        """(status, Content-Type, body) of GET /path."""
+        """(status, Content-Type, body) of GET /path, for each path."""
         host, port = self.address
-        request = f"GET /{quote(path, safe='/')} HTTP/1.1\r\nHost: {host}:{port}\r\n"
-        with socket.create_connection(self.address, timeout=20) as sock:
-            sock.sendall(f"{request}Connection: close\r\n\r\n".encode())
-            chunks = []
-            while chunk := sock.recv(1 << 16):
-                chunks.append(chunk)
-        head, _, body = b"".join(chunks).partition(b"\r\n\r\n")
-        status, *lines = head.decode("latin-1").split("\r\n")
-        headers = {k.strip().lower(): v.strip() for k, _, v in (h.partition(":") for h in lines)}
-        if int(headers.get("content-length", -1)) != len(body):
-            raise AssertionError(f"{path}: a short answer ({len(body)} bytes): {status}")
+        answers = {}
+        with (
+            socket.create_connection(self.address, timeout=20) as sock,
+            sock.makefile("rb") as reader,
+        ):
+            for path in paths:
+                request = f"GET /{quote(path, safe='/')} HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n"
+                sock.sendall(request.encode())
+                answers[path] = self.answer(path, reader)
+        return answers
+
+    @staticmethod
+    def answer(path: str, reader: io.BufferedReader) -> tuple[int, str, bytes]:
+        """One response read whole: its length must be what Content-Length says."""
+        status = reader.readline().decode("latin-1").rstrip("\r\n")
+        headers = {}
+        while (line := reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.decode("latin-1").partition(":")
+            headers[name.strip().lower()] = value.strip()
+        if "content-length" not in headers or not status.startswith("HTTP/1.1 "):
+            raise AssertionError(f"{path}: no answer with a length: {status!r} {headers}")
+        length = int(headers["content-length"])
+        body = reader.read(length)
+        if len(body) != length:
+            raise AssertionError(f"{path}: a short answer ({len(body)} of {length} bytes)")
         return int(status.split()[1]), headers.get("content-type", ""), body
 
 
