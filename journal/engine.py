@@ -20,6 +20,7 @@ listed by hand, and the differential tests check both ways against a cold build.
 from __future__ import annotations
 
 import gc
+import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -39,7 +40,7 @@ from journal.load.files import (
 
 if TYPE_CHECKING:
     from journal.build import Options
-    from journal.load.entry import Body, Parsed
+    from journal.load.entry import Body, Entry, Parsed
     from journal.load.journal import Journal
     from journal.memo import Memo
     from journal.pages import Site
@@ -91,31 +92,56 @@ def list_site(
 
 
 def updated_index(previous: Listed, site: Site, bodies: Mapping[str, Body]) -> SearchIndex:
-    """The search index of `site`, made from the previous one when the same entries are
-    shown in the same order under the same domain names (the index numbers entries by
-    position): only the entries whose frontmatter or body changed are taken out and put
-    in again. Otherwise, inverted afresh."""
+    """The search index of `site`, made from the previous one when the same domain names
+    hold and the entries shown are the previous ones in the same order, give or take one
+    entry put in or taken out (the index numbers entries by position: the numbers after
+    it move by one): only the entries whose frontmatter or body changed are taken out and
+    put in again. Otherwise, inverted afresh. Either way, what inverting afresh gives."""
     from journal.pages import search_index as si
     from journal.pages.search import index_site
 
     old_site, old_bodies = previous.site, previous.shown.bodies
     names = {d.slug: d.name for d in site.domains}
     old_names = {d.slug: d.name for d in old_site.domains}
-    same = len(site.entries) == len(old_site.entries) and names == old_names
-    if not same or any(a.id != b.id for a, b in zip(site.entries, old_site.entries, strict=True)):
+    new_ids = [e.id for e in site.entries]
+    old_ids = [e.id for e in old_site.entries]
+    if names != old_names:
         return index_site(site, bodies)
+    index = previous.index
+    olds: list = list(old_site.entries)  # the entry each position held before (None: new)
+
+    def terms(e: Entry, body: Body, domain_names: dict[str, str]) -> dict[str, int]:
+        words = si.body_words(body.text, body.words)
+        return si.entry_terms(e, words, domain_names.get(e.domain, ""))
+
+    if new_ids != old_ids:
+        pairs = enumerate(zip(new_ids, old_ids, strict=False))
+        at = next((n for n, (a, b) in pairs if a != b), min(len(new_ids), len(old_ids)))
+        if len(new_ids) == len(old_ids) + 1 and new_ids[at + 1 :] == old_ids[at:]:
+            index = index.renumbered(at, +1)
+            olds.insert(at, None)
+        elif len(new_ids) + 1 == len(old_ids) and new_ids[at:] == old_ids[at + 1 :]:
+            gone = old_site.entries[at]
+            index = index.updated([(at, terms(gone, old_bodies[gone.id], old_names), {})])[0]
+            if index.k != previous.index.k:
+                return index_site(site, bodies)
+            index = index.renumbered(at + 1, -1)
+            del olds[at]
+        else:
+            return index_site(site, bodies)
     changes = []
-    for n, (e, old) in enumerate(zip(site.entries, old_site.entries, strict=True)):
-        body, old_body = bodies[e.id], old_bodies[old.id]
+    for n, (e, old) in enumerate(zip(site.entries, olds, strict=True)):
+        body = bodies[e.id]
+        if old is None:
+            changes.append((n, {}, terms(e, body, names)))
+            continue
+        old_body = old_bodies[old.id]
         if e.key == old.key and body.key == old_body.key and body.words == old_body.words:
             continue
-        name = names.get(e.domain, "")
-        old_name = old_names.get(old.domain, "")
-        before = si.entry_terms(old, si.body_words(old_body.text, old_body.words), old_name)
-        after = si.entry_terms(e, si.body_words(body.text, body.words), name)
+        before, after = terms(old, old_body, old_names), terms(e, body, names)
         if before != after:
             changes.append((n, before, after))
-    return previous.index.updated(changes)[0] if changes else previous.index
+    return index.updated(changes)[0] if changes else index
 
 
 @dataclass(frozen=True)
@@ -148,6 +174,50 @@ def iter_keyed(
 # --- the preview's site in memory -----------------------------------------------------------
 
 
+class Deferred:
+    """A page rendered when first read: its late context is already added, so the bytes
+    are those of the site it belongs to, whenever they are made."""
+
+    __slots__ = ("page", "renderer")
+
+    def __init__(self, renderer: Renderer, page: Page):
+        self.renderer, self.page = renderer, page
+
+    def __call__(self) -> bytes:
+        return self.renderer.render(self.page)
+
+
+class SiteFiles(Mapping[str, bytes]):
+    """One whole site, path -> bytes, as the preview serves it. The search files an update
+    changed are rendered on first read (a search, or a test comparing every file), not
+    before the reload: after an entry is added, 560 of the 620 files that change are search
+    files, which the page being written does not show. Reading one replaces it by its
+    bytes, the same whenever it happens; the mapping is otherwise never changed."""
+
+    def __init__(self, raw: dict[str, bytes | Deferred]):
+        self.raw = raw  # for the next update, which reuses what it holds without reading
+        self._lock = threading.Lock()
+
+    def __getitem__(self, path: str) -> bytes:
+        data = self.raw[path]
+        if type(data) is bytes:
+            return data
+        with self._lock:
+            data = self.raw[path]
+            if type(data) is not bytes:
+                data = self.raw[path] = data()  # type: ignore[operator]
+            return data  # type: ignore[return-value]
+
+    def __contains__(self, path: object) -> bool:
+        return path in self.raw
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.raw)
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+
 @dataclass
 class Outcome:
     """What one update of a LiveSite did, for the terminal and the explain report."""
@@ -174,7 +244,7 @@ class LiveSite:
 
             memo = open_memo(root)
         self.root, self.options, self.memo = root, options, memo
-        self.files: dict[str, bytes] = {}
+        self.files = SiteFiles({})
         self.entries = 0
         self.warnings: tuple[Problem, ...] = ()
         self._listed: Listed | None = None
@@ -228,8 +298,8 @@ class LiveSite:
         if env_key != self._env_key or self._env is None:  # templates compiled once each
             self._env, self._env_key = make_env(dirs), env_key
         renderer = Renderer(self._env, common, None, data_files=BUILTINS, fill_links=fill_links)
-        old_files, old_keyed = self.files, self._keyed
-        files: dict[str, bytes] = {}
+        old_files, old_keyed = self.files.raw, self._keyed
+        files: dict[str, bytes | Deferred] = {}
         todo: list[Keyed] = []
         kept: dict[str, Keyed] = {}  # path -> key and reads only (contexts are let go)
         for k in keyed:
@@ -244,8 +314,15 @@ class LiveSite:
                 files[k.page.path] = b""  # in page order; filled below
             else:
                 files[k.page.path] = data
-        pages = [k.page for k in todo]
-        for k, data in zip(todo, render_many(renderer, pages, _identity), strict=True):
+        if not first:  # the search files wait until asked for (SiteFiles)
+            for k in todo:
+                if k.page.template in BUILTINS:
+                    files[k.page.path] = Deferred(renderer, k.page)
+            todo_now = [k for k in todo if k.page.template not in BUILTINS]
+        else:
+            todo_now = todo
+        pages = [k.page for k in todo_now]
+        for k, data in zip(todo_now, render_many(renderer, pages, _identity), strict=True):
             files[k.page.path] = data
         why = [(k.page.path, self._why(k, old_keyed, gkey)) for k in todo]
         self.memo.finish(pages=False)
@@ -334,7 +411,7 @@ class LiveSite:
         self._source_problems = sources.problems
         self.entries = len(listed.site.journal.entries)
         self.warnings = listed.full.warnings
-        self.files = files
+        self.files = SiteFiles(files)
         self._failed = False
 
     def close(self) -> None:
@@ -358,6 +435,7 @@ class LiveSite:
     def _bodies_changed(self, relpaths: Iterable[str]) -> Outcome | None:
         from journal.load.entry import parse_entry
         from journal.pages import search_index as si
+        from journal.pages.search import BUILTINS
 
         started = time.perf_counter()
         listed = self._listed
@@ -422,7 +500,7 @@ class LiveSite:
 
         keys = PageKeys(self._gkey, site.common())
         keyed = {path: k for path, k in self._keyed.items() if path in pages}
-        files = {path: data for path, data in self.files.items() if path in pages}
+        files = {path: data for path, data in self.files.raw.items() if path in pages}
         why = []
         redo = [path for path, old in keyed.items() if old.reads & dirty]
         for path in [*redo, *sorted(fresh)]:
@@ -431,7 +509,10 @@ class LiveSite:
             keyed[path] = Keyed(None, k.key, k.reads)
             if old is not None and k.key == old.key:
                 continue
-            files[path] = self._renderer.render(k.page)
+            if k.page.template in BUILTINS:
+                files[path] = Deferred(self._renderer, k.page)
+            else:
+                files[path] = self._renderer.render(k.page)
             if old is None:
                 why.append((path, "a new search file"))
             else:
@@ -442,7 +523,7 @@ class LiveSite:
         self._pages = pages
         self._keyed = keyed
         self._sources = sources
-        self.files = files
+        self.files = SiteFiles(files)
         return Outcome(
             self.entries,
             len(files),

@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 import webbrowser
+from collections.abc import Mapping
 from dataclasses import replace
 from email.message import Message
 from http import HTTPStatus
@@ -111,7 +112,7 @@ def is_noise(path: str) -> bool:
     )
 
 
-def site_path(files: dict[str, bytes], url_path: str) -> str | None:
+def site_path(files: Mapping[str, bytes], url_path: str) -> str | None:
     """The file of the site in memory that a URL names (a folder: its index.html), or None.
     Nothing on disk is read, so no URL can leave the site."""
     path = unquote(url_path)
@@ -145,7 +146,7 @@ class Preview:
         self._started = f"{time.time_ns():x}"  # unique across restarts, even within a second
 
     @property
-    def files(self) -> dict[str, bytes]:
+    def files(self) -> Mapping[str, bytes]:
         return self.live.files
 
     def rebuild(self, edited: set[str] | None = None, first: bool = False) -> bool:

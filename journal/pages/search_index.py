@@ -369,6 +369,21 @@ class SearchIndex:
             words = dict(sorted(words.items()))
         return SearchIndex(postings, count, words), keys
 
+    def renumbered(self, at: int, by: int) -> SearchIndex:
+        """The index with the numbers of entries `at` and later moved by `by`: +1 when an
+        entry is put in before them, -1 when the one before them was taken out (its terms
+        already taken out with `updated`). Words and shards stay; only postings move."""
+        postings: dict[str, array] = {}
+        for word, flat in self.postings.items():
+            if flat[-2] < at:
+                postings[word] = flat
+                continue
+            i = _find(flat, at)
+            moved = array("i", flat)
+            moved[i::2] = array("i", [n + by for n in flat[i::2]])
+            postings[word] = moved
+        return SearchIndex(postings, self.count, self.words)
+
     @classmethod
     def build_from(cls, postings: dict[str, array], count: int) -> SearchIndex:
         k = key_length(count)
