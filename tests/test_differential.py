@@ -25,6 +25,7 @@ from journal.build import Options, build
 from journal.errors import JournalError
 from journal.memo import CACHE_DIR
 from journal.serve import PreviewServer
+from tests import cold
 from tests.conftest import entry, write_journal
 
 TODAY = date(2026, 11, 22)
@@ -136,23 +137,13 @@ def tree(folder: Path) -> dict[str, bytes]:
     }
 
 
-def journal_files(root: Path) -> list[Path]:
-    keep = ("entries", "templates", "static", "journal.toml")
-    return [root / name for name in keep if (root / name).exists()]
-
-
 def cold_copy(root: Path, where: Path, options: Options) -> dict[str, bytes]:
-    """A cold build of the journal as it is now, in a fresh folder with no memo."""
-    fresh = where / "cold"
-    shutil.rmtree(fresh, ignore_errors=True)
-    fresh.mkdir(parents=True)
-    for path in journal_files(root):
-        if path.is_dir():
-            shutil.copytree(path, fresh / path.name, symlinks=True)
-        else:
-            shutil.copy2(path, fresh / path.name)
-    build(fresh, fresh / "site", options)
+    """A cold build of the journal as it is now, in a fresh folder with no memo (an empty
+    one in memory; the templates compiled once per process: tests/cold.py)."""
+    fresh = cold.fresh_copy(root, where / "cold")
+    cold.cold_build(fresh, fresh / "site", options)
     assert not (root / CACHE_DIR).resolve().is_relative_to(fresh.resolve())
+    assert not (fresh / CACHE_DIR).exists()
     return tree(fresh / "site")
 
 

@@ -51,12 +51,12 @@ from urllib.parse import quote
 
 import pytest
 
-from journal.build import Options, build
+from journal.build import Options
 from journal.cli import main
 from journal.errors import JournalError
-from journal.memo import Memo
 from journal.serve import EVENTS_PATH, RELOAD_SCRIPT, PreviewServer
 from journal.write import MARKER
+from tests import cold
 from tests.fuzz_changes import START_TODAY, Change, Fuzzer, apply
 
 # Seeds run in CI, side by side; `python bench/fuzz_truth.py --seeds 20 --steps 500` runs
@@ -65,7 +65,6 @@ from tests.fuzz_changes import START_TODAY, Change, Fuzzer, apply
 # clearing an error that still stood), both fixed in journal/engine.py.
 SEEDS = (1, 2, 3)
 STEPS = int(os.environ.get("JOURNAL_FUZZ_STEPS", "200"))
-INPUTS = ("entries", "templates", "static", "journal.toml")  # what a cold build copies
 # The preview is built for one fixed day throughout: `--today` steps change only the
 # CLI's builds and their cold truth (the preview has no way to change its day).
 PREVIEW_OPTIONS = Options(today=START_TODAY, preview=True, drafts=True)
@@ -143,25 +142,10 @@ def first_difference(
 # --- the truth: cold builds in a process of their own ------------------------------------------
 
 
-def fresh_copy(root: Path, work: Path) -> Path:
-    """A fresh copy of the journal's inputs (no .journal-cache), in a fresh folder."""
-    shutil.rmtree(work, ignore_errors=True)
-    fresh = work / "journal"
-    fresh.mkdir(parents=True)
-    for name in INPUTS:
-        source = root / name
-        if source.is_dir():
-            shutil.copytree(source, fresh / name, symlinks=True)
-        elif source.exists():
-            shutil.copy2(source, fresh / name)
-    return fresh
-
-
 def cold_build(fresh: Path, site: Path, options: Options) -> Outcome:
-    """`fresh` built into a fresh folder with an empty memo kept in memory: nothing cached
-    is read, and nothing is written but the site (so two builds of one copy are both cold)."""
+    """`fresh` built into a fresh folder with an empty memo kept in memory (tests/cold.py)."""
     try:
-        build(fresh, site, options, memo=Memo(None, "cold"))
+        cold.cold_build(fresh, site, options)
     except JournalError as exc:
         return Outcome(error=str(exc))
     return Outcome(files=site_tree(site))
@@ -170,7 +154,7 @@ def cold_build(fresh: Path, site: Path, options: Options) -> Outcome:
 def journal_digest(root: Path) -> str:
     """The journal's inputs by path and content: the truth's copy must be this journal."""
     h = hashlib.blake2b(digest_size=16)
-    for name in INPUTS:
+    for name in cold.INPUTS:
         top = root / name
         for path in sorted([top, *top.rglob("*")] if top.is_dir() else [top]):
             if path.is_file():
@@ -194,7 +178,7 @@ def truths(seed: int, steps: int, work: str, out: multiprocessing.Queue) -> None
     """The truth's process: the run's changes made again from the same seed to a journal
     of its own (they depend on nothing the builds do), each followed by its cold builds.
     So the truth runs ahead, on the other core, while the run checks its builds."""
-    compile_each_template_once()
+    cold.compile_each_template_once()
     try:
         fuzzer, root = Fuzzer(seed), Path(work) / "journal"
         fuzzer.write_all(root)
@@ -204,7 +188,7 @@ def truths(seed: int, steps: int, work: str, out: multiprocessing.Queue) -> None
                 change = fuzzer.next()
                 apply(change, root)
             today = change.today if change else START_TODAY
-            fresh = fresh_copy(root, Path(work) / "cold")
+            fresh = cold.fresh_copy(root, Path(work) / "cold")
             cli = cold_build(fresh, fresh.parent / "cli-site", cli_options(today))
             preview = None
             if change is None or change.touches_files:
@@ -244,34 +228,6 @@ class TruthStream:
             self.process.terminate()
         self.process.join(timeout=10)
         self.queue.close()
-
-
-def compile_each_template_once() -> None:
-    """In the truth's process only. Compiling the templates is ~80% of a small cold build,
-    and Jinja compiles the same source, under the same settings, to the same code: so
-    each is compiled once, keyed by its whole source and the settings the code depends
-    on. Nothing of the journal is kept between cold builds."""
-    import jinja2
-
-    original = jinja2.Environment.compile
-    compiled: dict[tuple, object] = {}
-
-    def compile(self, source, name=None, filename=None, raw=False, defer_init=False):  # noqa: ANN001, ANN202
-        escape = self.autoescape(name) if callable(self.autoescape) else self.autoescape
-        settings = (
-            self.block_start_string, self.block_end_string, self.variable_start_string,
-            self.variable_end_string, self.comment_start_string, self.comment_end_string,
-            self.line_statement_prefix, self.line_comment_prefix, self.trim_blocks,
-            self.lstrip_blocks, self.newline_sequence, self.keep_trailing_newline,
-            tuple(sorted(self.extensions)), self.optimized, self.is_async, escape,
-            self.finalize is None, tuple(sorted(self.filters)), tuple(sorted(self.tests)),
-        )  # fmt: skip
-        key = (source, name, filename, raw, defer_init, settings)
-        if key not in compiled:
-            compiled[key] = original(self, source, name, filename, raw, defer_init)
-        return compiled[key]
-
-    jinja2.Environment.compile = compile  # type: ignore[method-assign]
 
 
 # --- the preview, as a browser sees it -----------------------------------------------------------
