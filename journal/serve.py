@@ -275,7 +275,7 @@ class Watcher:
     def follow_links(self) -> None:
         """Watch where linked files lead: an entry, static file or template that is a
         symbolic link to a file elsewhere changes when that file does, and no event for it
-        comes from the journal's folders. Called after every update that may have added or
+        comes from the journal's folders. Called before every update that may have added or
         moved a link; each link's target folder is watched, not recursively."""
         links: dict[str, set[str]] = {}
         for folder, _ in self._folders()[1:]:
@@ -386,9 +386,11 @@ class Watcher:
                 edited, everything = self.edited, self.everything
                 self.edited, self.everything = set(), False
             if not self.preview.stopping:
-                self.preview.rebuild(None if everything else edited)
+                # Links are followed before the update reads their targets: a target
+                # written once the update is served is then always seen.
                 if everything or any(os.path.islink(self.preview.root / r) for r in edited):
                     self.follow_links()
+                self.preview.rebuild(None if everything else edited)
 
     def stop(self) -> None:
         self.observer.stop()
