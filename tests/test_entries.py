@@ -192,6 +192,9 @@ def _nested_mapping(levels: int) -> str:
         (_nested_mapping(32), None),  # exactly at the limit: fine
         # block sequences inside each other: `- - - …` on one line, 33 deep
         ("\n  " + "- " * 33 + "x\n", "nests lists or mappings over 32 levels deep"),
+        # deeper than libyaml's own limit (1,000), where its parser stops first: the
+        # journal's limit is still the one reported
+        ("[" * 1500 + "]" * 1500 + "\n", "nests lists or mappings over 32 levels deep"),
         # an anchor repeated by aliases: 10 * 10 * 10 * 10 * 10 * 10 = 10^6 values > 100,000
         (
             "\n  a: &a [1,1,1,1,1,1,1,1,1,1]\n"
