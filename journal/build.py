@@ -14,9 +14,10 @@ the files through `site_files`; both list, key and render with the same function
 from __future__ import annotations
 
 import contextlib
+import os
 import time
-from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,7 +26,7 @@ from journal.errors import JournalError, Problem, strict_failure
 from journal.keys import global_key, global_parts
 from journal.load.files import read_sources
 from journal.lock import journal_lock
-from journal.memo import Memo, Stored, open_memo, save_memo, store_object
+from journal.memo import Memo, Stored, digest, open_memo, save_memo, store_object
 from journal.stamps import inputs_key, outputs_stamp
 from journal.theme import template_dirs
 from journal.write import SiteWriter, check_target, clean_scratch, scratch_folder
@@ -79,18 +80,138 @@ class BuildResult:
 
 
 def site_files(
-    root: Path, options: Options, linker: Linker | None = None
-) -> tuple[Journal, dict[str, bytes]]:
-    """Every file of the site in memory at its logical path (for publish)."""
+    root: Path, options: Options, linker: Linker | None = None, memo: Memo | None = None
+) -> tuple[Journal, SiteBytes]:
+    """Every file of the site at its logical path (for publish). With `memo`, parses and
+    pages are memoised as a build's are (under a key that covers the linker too): a page
+    whose key the memo knows is not rendered, and its bytes are read only if asked for."""
     from journal.engine import key_pages, list_site
+    from journal.pages.page import PageKeys
     from journal.render import render_many
 
-    listed = list_site(root, options)
+    if memo is None or memo.folder is None:
+        listed = list_site(root, options, memo)
+        common = listed.site.common()
+        pages = [k.page for k in key_pages(listed.pages, listed.shown.bodies, listed.index)]
+        renderer = _renderer(template_dirs(root), common, None, linker)
+        files = SiteBytes()
+        for page, data in zip(pages, render_many(renderer, pages, _bytes), strict=True):
+            files.add(page.path, data)
+        return listed.shown, files
+    dirs = template_dirs(root)
+    parts = global_parts(root, options, options.today or date.today(), dirs)
+    if linker is not None:  # the names pages link to (keyed: an HMAC of a fixed path)
+        parts["the linker"] = linker("entries/\0linker-probe.html")
+    listed = list_site(root, options, memo, read_sources(root))
     common = listed.site.common()
-    pages = [k.page for k in key_pages(listed.pages, listed.shown.bodies, listed.index)]
-    renderer = _renderer(template_dirs(root), common, None, linker)
-    files = dict(zip((p.path for p in pages), render_many(renderer, pages, _bytes), strict=True))
+    keyed = key_pages(
+        listed.pages, listed.shown.bodies, listed.index, PageKeys(global_key(parts), common)
+    )
+    files = SiteBytes()
+    todo = []
+    for k in keyed:
+        found = memo.found(k.key)
+        if found is None:
+            todo.append(k)
+            files.add(k.page.path, b"")  # in page order; filled below
+        else:
+            files.add(k.page.path, found)
+    cache = memo.folder
+
+    def keep(path: str, data: bytes) -> Stored:
+        return store_object(cache, data)[1]
+
+    renderer = _renderer(dirs, common, cache, linker)
+    for k, stored in zip(todo, render_many(renderer, [k.page for k in todo], keep), strict=True):
+        memo.remember(k.key, stored)
+        files.add(k.page.path, (memo.object_path(stored.digest), stored))
     return listed.shown, files
+
+
+class SiteBytes(Mapping[str, bytes]):
+    """A site's files at their logical paths, each held in memory or as a memo object read
+    when asked for: a publish after one edit reads only the pages it seals afresh.
+    `digest(path)` is the bytes' digest (memo.digest) without reading them."""
+
+    def __init__(self) -> None:
+        self._items: dict[str, bytes | tuple[str, Stored]] = {}
+
+    def add(self, path: str, item: bytes | tuple[str, Stored]) -> None:
+        self._items[path] = item
+
+    def __getitem__(self, path: str) -> bytes:
+        item = self._items[path]
+        if isinstance(item, bytes):
+            return item
+        where, stored = item
+        with open(where, "rb", opener=_no_follow) as fh:
+            data = fh.read(stored.size + 1)
+        if len(data) != stored.size or digest(data) != stored.digest:
+            raise OSError(f"{where}: changed while it was read (publish again)")
+        return data
+
+    def digest(self, path: str) -> str:
+        item = self._items[path]
+        return digest(item) if isinstance(item, bytes) else item[1].digest
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._items
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+@dataclass(frozen=True)
+class Made:
+    """An object derived from the site's files (publish's sealed objects): its bytes, or the
+    memo object holding them (`source`), its size and the note its maker gave with it."""
+
+    note: str
+    size: int
+    data: bytes | None = None
+    source: str | None = None
+
+
+class SiteMemo:
+    """The memo as publish uses it (publish does not manage the memo): the site's files
+    under a linker, and objects derived from them, each kept under a key its maker gives
+    (a digest of everything the object is made from), on publish's own shelves."""
+
+    SHELVES = ("publish", "derived")
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.memo = open_memo(root, self.SHELVES)
+
+    def site_files(self, options: Options, linker: Linker | None) -> tuple[Journal, SiteBytes]:
+        return site_files(self.root, options, linker, self.memo)
+
+    def derived(self, key: str, make: Callable[[], tuple[bytes, str]]) -> Made:
+        """make() -> (bytes, note), run only when no intact object is kept under `key`."""
+        memo = self.memo
+        if memo.folder is None:
+            data, note = make()
+            return Made(note, len(data), data=data)
+        name = digest(key.encode("utf-8", "surrogateescape"))
+        found = memo.found(name, self.SHELVES[1])
+        if found is not None:
+            return Made(found[1].note, found[1].size, source=found[0])
+        data, note = make()
+        path, stored = store_object(memo.folder, data)
+        memo.remember(name, replace(stored, note=note), self.SHELVES[1])
+        return Made(note, stored.size, source=str(path))
+
+    def save(self) -> None:
+        """After the output is in place: keep only what this run used, and save."""
+        self.memo.finish()
+        save_memo(self.memo)
+
+
+def _no_follow(file: str, flags: int) -> int:
+    return os.open(file, flags | os.O_NOFOLLOW)
 
 
 def _bytes(path: str, data: bytes) -> bytes:

@@ -8,6 +8,12 @@ Both memo points are pure functions keyed by a digest of exactly what they recei
   kept as a content-addressed object file under `objects/`, which the write stage links
   into the new site (a copy where links are impossible).
 
+Objects are kept on shelves, one for each kind of output: `site` (the build's pages),
+`publish` (the pages publish seals) and `sealed` (publish's sealed entry pages, search and
+attachment objects, which are the same bytes for the same page, id and epoch). A build
+keeps only what it used on its own shelves and leaves the others as they are, so building
+and publishing in turn never throw away each other's work.
+
 Nothing here knows what a page depends on: the key is computed from the page itself
 (journal/pages/page.py), so a stale page cannot be written. A damaged, foreign or
 missing memo only costs time. `.journal-cache/` holds a `.gitignore` of `*`, so
@@ -33,7 +39,7 @@ from journal.write import CACHE_DIR  # noqa: F401 - where the memo lives (build 
 if TYPE_CHECKING:
     from journal.load.entry import Parsed
 
-_FORMAT = "evidence-journal memo 6"
+_FORMAT = "evidence-journal memo 7"
 
 
 def digest(data: bytes) -> str:
@@ -47,6 +53,7 @@ class Stored:
     digest: str
     size: int
     mtime_ns: int
+    note: str = ""  # what its user keeps beside it (publish: the sealed blob's digest)
 
 
 class Memo:
@@ -56,19 +63,24 @@ class Memo:
     On disk: `site.json`, the last build's record (small: a build with nothing changed
     reads only this); `parsed.log`, parse results appended one pickle record at a time
     (a save after one edit appends one record; compacted when mostly garbage);
-    `pages.pickle`, page key -> object."""
+    `pages.pickle`, shelf -> key -> object. `shelves`: the ones this memo's user owns (the
+    first is `pages`), which `finish` trims to what was used."""
 
-    def __init__(self, folder: Path | None = None, parse_key: str = ""):
+    def __init__(
+        self, folder: Path | None = None, parse_key: str = "", shelves: tuple[str, ...] = ("site",)
+    ):
         self.folder = folder
         self.parse_key = parse_key
+        self.shelves = shelves
         self._parsed: dict[str, Parsed] | None = None if folder else {}
-        self._pages: dict[str, Stored] | None = None if folder else {}
+        self._shelves: dict[str, dict[str, Stored]] | None = None if folder else {}
         self._logged: set[str] = set()  # parse keys already in parsed.log
         self._log_records = 0
         self._used_parsed: set[str] = set()
-        self._used_pages: set[str] = set()
+        self._used: dict[str, set[str]] = {name: set() for name in shelves}
         self.site: dict | None = None  # the last build: its inputs' key and its output
         self.dirty = False
+        self._trimmed = False  # finish() trimmed the shelves: save writes them down
         if folder is not None:
             self.site = self._read_site()
 
@@ -108,16 +120,20 @@ class Memo:
 
     @property
     def pages(self) -> dict[str, Stored]:
-        if self._pages is None:
-            self._pages = {}
+        """The first of this memo's own shelves: page key -> object."""
+        return self.shelf(self.shelves[0])
+
+    def shelf(self, name: str) -> dict[str, Stored]:
+        if self._shelves is None:
+            self._shelves = {}
             try:
                 with open(self.folder / "pages.pickle", "rb") as fh:  # type: ignore[operator]
-                    fmt, pages = pickle.load(fh)
-                if fmt == _FORMAT and isinstance(pages, dict):
-                    self._pages = pages
+                    fmt, shelves = pickle.load(fh)
+                if fmt == _FORMAT and isinstance(shelves, dict):
+                    self._shelves = shelves
             except Exception:  # noqa: BLE001 - any damage means: render again
                 pass
-        return self._pages
+        return self._shelves.setdefault(name, {})
 
     def prepare(self) -> None:
         """Make the folder (with its .gitignore) before a build writes objects into it."""
@@ -147,15 +163,21 @@ class Memo:
 
     def keep_all(self) -> None:
         """A build that changed nothing keeps everything (and has nothing to save)."""
-        self._used_parsed, self._used_pages = set(), set()
+        self._used_parsed = set()
+        self._used = {name: set() for name in self.shelves}
 
     def finish(self, pages: bool = True) -> None:
-        """After a build: keep only what it used, so the memo never outgrows the journal.
-        `pages=False` (the preview, which keeps its pages in memory): parses only."""
+        """After a build: keep only what it used, so the memo never outgrows the journal
+        (other users' shelves are left as they are). `pages=False` (the preview, which
+        keeps its pages in memory): parses only."""
         self._parsed = {k: v for k, v in self.parsed.items() if k in self._used_parsed}
         if pages:
-            self._pages = {k: v for k, v in self.pages.items() if k in self._used_pages}
-        self._used_parsed, self._used_pages = set(), set()
+            for name, used in self._used.items():
+                shelf = self.shelf(name)
+                self._shelves[name] = {k: v for k, v in shelf.items() if k in used}  # type: ignore[index]
+            self._trimmed = True
+        self._used_parsed = set()
+        self._used = {name: set() for name in self.shelves}
         self.dirty = True
 
     def save(self) -> None:
@@ -172,10 +194,13 @@ class Memo:
                     pickle.dump((key, parsed[key]), fh, protocol=pickle.HIGHEST_PROTOCOL)
                     self._log_records += 1
             self._logged |= parsed.keys()
-        self._replace(self.folder / "pages.pickle", pickle.dumps((_FORMAT, self.pages)))
         site = json.dumps({**(self.site or {}), "format": _FORMAT}).encode()
         self._replace(self.folder / "site.json", site)
         self.dirty = False
+        if not self._trimmed:  # the preview's: what it loaded may be older than what is there
+            return
+        self._replace(self.folder / "pages.pickle", pickle.dumps((_FORMAT, self._shelves)))
+        self._trimmed = False
         self._collect_garbage()
 
     def _rewrite_log(self, log: Path, parsed: dict[str, Parsed]) -> None:
@@ -198,7 +223,8 @@ class Memo:
         os.replace(tmp, path)
 
     def _collect_garbage(self) -> None:
-        keep = {s.digest for s in self.pages.values()}
+        self.shelf(self.shelves[0])
+        keep = {s.digest for shelf in self._shelves.values() for s in shelf.values()}  # type: ignore[union-attr]
         top = self.folder / "objects"  # type: ignore[operator]
         with contextlib.suppress(OSError), os.scandir(top) as shards:
             for shard in shards:
@@ -237,7 +263,14 @@ class Memo:
 
     def page(self, key: str) -> str | None:
         """The object holding the bytes of the page with this key, if it is intact."""
-        stored = self.pages.get(key)
+        found = self.found(key)
+        return None if found is None else found[0]
+
+    def found(self, key: str, shelf: str = "") -> tuple[str, Stored] | None:
+        """(path, record) of the object kept under `key` on `shelf` (default: the first of
+        this memo's own), if it is intact: same size and mtime as when it was written."""
+        name = shelf or self.shelves[0]
+        stored = self.shelf(name).get(key)
         if stored is None or self.folder is None:
             return None
         path = self.object_path(stored.digest)
@@ -247,12 +280,13 @@ class Memo:
             return None
         if (st.st_size, st.st_mtime_ns) != (stored.size, stored.mtime_ns):
             return None
-        self._used_pages.add(key)
-        return path
+        self._used[name].add(key)
+        return path, stored
 
-    def remember(self, key: str, stored: Stored) -> None:
-        self._used_pages.add(key)
-        self.pages[key] = stored
+    def remember(self, key: str, stored: Stored, shelf: str = "") -> None:
+        name = shelf or self.shelves[0]
+        self._used[name].add(key)
+        self.shelf(name)[key] = stored
 
 
 def _remove(path: Path) -> None:
@@ -314,13 +348,13 @@ def _no_follow(file: str, flags: int) -> int:
     return os.open(file, flags | os.O_NOFOLLOW)
 
 
-def open_memo(root: Path) -> Memo:
+def open_memo(root: Path, shelves: tuple[str, ...] = ("site",)) -> Memo:
     """The journal's memo, or an in-memory one where the cache folder cannot be used."""
     from journal.keys import parse_key
 
     folder = root / CACHE_DIR
     try:
-        memo = Memo(folder, parse_key())
+        memo = Memo(folder, parse_key(), shelves)
         memo.prepare()  # raises where the folder cannot be written to (read-only, full)
         return memo
     except OSError as exc:
@@ -330,7 +364,7 @@ def open_memo(root: Path) -> Memo:
                 "[warning]",
                 file=sys.stderr,
             )
-        return Memo(None, parse_key())
+        return Memo(None, parse_key(), shelves)
 
 
 def save_memo(memo: Memo) -> None:

@@ -18,6 +18,7 @@ import shutil
 import sys
 import tempfile
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 
 from journal.errors import JournalError
@@ -191,12 +192,20 @@ class SiteWriter:
             self._lock = -1
 
 
-def write_folder(out: Path, files: dict[str, bytes], scratch: Path | None = None) -> int:
-    """Replace `out` with exactly `files`, atomically; returns the number of files."""
+def write_folder(
+    out: Path,
+    files: Mapping[str, bytes],
+    scratch: Path | None = None,
+    linked: Mapping[str, str] | None = None,
+) -> int:
+    """Replace `out` with exactly `files` and `linked` (path -> a memo object whose bytes
+    belong there), atomically; returns the number of files."""
     writer = SiteWriter(out, scratch or out.resolve().parent)
     try:
         for rel, data in files.items():
             writer.put(rel, data)
+        for rel, source in (linked or {}).items():
+            writer.link(rel, source)
         writer.commit()
     except BaseException:
         writer.abort()

@@ -304,8 +304,13 @@ def bucket(size: int) -> int:
     return -(-size // step) * step
 
 
+# zlib's level 6, not 9: on the search texts of 10,000 entries (18 MB) 0.9 s where 9 took
+# 1.2 s, on the search index 0.25 s where 1.0 s, for 0.5 % more bytes before padding.
+PAD_LEVEL = 6
+
+
 def pad(plaintext: bytes) -> bytes:
-    z = zlib.compress(plaintext, 9)
+    z = zlib.compress(plaintext, PAD_LEVEL)
     body = struct.pack(">I", len(z)) + z
     return body + bytes(bucket(len(body)) - len(body))
 

@@ -18,7 +18,6 @@ offline.json, format 1:
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 from collections.abc import Mapping
@@ -90,41 +89,41 @@ def is_shell_file(path: str) -> bool:
     return path in ("index.html", MANIFEST) or path in ICONS or path.startswith("assets/")
 
 
-_OBJECT_FILE = re.compile(r"^p/([0-9a-f]{24})\.js$")
-_BLOB = re.compile(rb'^journalSealedObject\("[0-9a-f]{24}","([A-Za-z0-9+/=]*)"\);\n$')
-
-
-def offline_list(files: Mapping[str, bytes], publish: int, budget_mb: float) -> bytes:
-    """offline.json for these published files (see the module docstring); paths written as
-    URLs relative to the folder, so a name with a space or an accent resolves as the shell's."""
+def offline_list(
+    files: Mapping[str, bytes],
+    objects: Mapping[str, tuple[int, str]],
+    publish: int,
+    budget_mb: float,
+) -> bytes:
+    """offline.json for these published files (see the module docstring): `objects`, each
+    sealed object's file -> (its size, the digest of its blob); paths written as URLs
+    relative to the folder, so a name with a space or an accent resolves as the shell's."""
     shell = sorted((p for p in files if is_shell_file(p)), key=lambda p: (p != "index.html", p))
-    objects = []
-    for path, data in files.items():
-        if _OBJECT_FILE.match(path):
-            match = _BLOB.match(data)
-            if match is None:  # pragma: no cover - object_script always writes this form
-                raise ValueError(f"{path}: not a sealed object")
-            blob = base64.b64decode(match.group(1))
-            objects.append((len(data), f"{path}?v={digest(blob)}"))
+    listed = sorted((size, f"{path}?v={blob}") for path, (size, blob) in objects.items())
     data = {
         "format": "evidence-journal-offline",
         "version": 1,
         "publish": publish,
         "budget": round(budget_mb * MB),
         "shell": [[quote(p), len(files[p]), digest(files[p])] for p in shell],
-        "objects": [[url, size] for size, url in sorted(objects)],
+        "objects": [[url, size] for size, url in listed],
     }
     return json.dumps(data, separators=(",", ":")).encode()
 
 
-def app_files(root: Path, files: Mapping[str, bytes], publish: int) -> dict[str, bytes]:
+def app_files(
+    root: Path, files: Mapping[str, bytes], objects: Mapping[str, tuple[int, str]], publish: int
+) -> dict[str, bytes]:
     """What makes a sealed publish an app: manifest, icons, worker and offline list, for
-    site.py to add to the published files (the shell links to them already)."""
+    site.py to add to the published files (the shell links to them already). `objects`:
+    as offline_list takes them."""
     config, _problems = load_config(root)  # problems were reported by the build already
     light, _dark = colours(files.get("assets/style.css", b""))
     added = {MANIFEST: manifest(light), WORKER: worker_script(root)}
     added.update(icon_files(hex_colour(light["accent"]), hex_colour(light["bg"])))
-    added[OFFLINE_LIST] = offline_list({**files, **added}, publish, config.offline_budget_mb)
+    added[OFFLINE_LIST] = offline_list(
+        {**files, **added}, objects, publish, config.offline_budget_mb
+    )
     return added
 
 

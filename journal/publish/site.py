@@ -12,6 +12,7 @@ see crypto.py for the byte formats.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import mimetypes
 import posixpath
@@ -26,7 +27,7 @@ from urllib.parse import unquote
 
 import jinja2
 
-from journal.build import Options, site_files
+from journal.build import Options, SiteBytes, SiteMemo, site_files
 from journal.errors import JournalError
 from journal.lock import journal_lock
 from journal.pages.attachments import attachment_paths
@@ -67,26 +68,33 @@ class PublishResult:
 
 
 def _render(
-    root: Path, options: Options, linker: Callable[[str], str] | None
-) -> tuple[int, dict, list[str]]:
+    root: Path, options: Options, linker: Callable[[str], str] | None, kept: SiteMemo | None = None
+) -> tuple[int, SiteBytes, list[str]]:
     """(entries shown, logical path -> bytes, the attachments among them): every page,
     search file, theme asset and attachment of the entries shown (and, only when not
-    encrypted, the static/ folder)."""
-    shown, files = site_files(root, options, linker)
+    encrypted, the static/ folder). With `kept`, what an earlier publish rendered is kept."""
+    shown, files = kept.site_files(options, linker) if kept else site_files(root, options, linker)
     return len(shown.entries), files, attachment_paths(shown)
 
 
 SCRATCH = "publish-tmp"  # publish's own temporary folders, never a build's
 
 
-def _write(out: Path, files: dict[str, bytes], root: Path) -> int:
-    """Refuse folders whose loss would hurt, then replace `out` with `files`, atomically."""
+def _write(
+    out: Path, files: Mapping[str, bytes], root: Path, linked: Mapping[str, str] | None = None
+) -> int:
+    """Refuse folders whose loss would hurt, then replace `out` with `files` and `linked`
+    (memo objects), atomically."""
     check_target(out, root, root / CACHE_DIR)
     clean_scratch(out, root / CACHE_DIR, SCRATCH)
-    return write_folder(out, files, scratch_folder(out, root / CACHE_DIR, SCRATCH))
+    return write_folder(out, files, scratch_folder(out, root / CACHE_DIR, SCRATCH), linked)
 
 
 # --- sealing -----------------------------------------------------------------------------------
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def make_linker(keys: SiteKeys) -> Callable[[str], str]:
@@ -177,6 +185,18 @@ def is_entry_page(path: str) -> bool:
     return path.startswith("entries/") and path.endswith(".html") and path.count("/") == 1
 
 
+@dataclass(frozen=True)
+class SealedFile:
+    """One sealed object's published file, `p/<id>.js`: its bytes, or the memo object
+    holding them (`source`), and the digest of its blob, which the manifest lists."""
+
+    object_id: str
+    blob: str
+    size: int
+    data: bytes | None = None
+    source: str | None = None
+
+
 def sealed_objects(
     pages: Mapping[str, bytes],
     keys: SiteKeys,
@@ -184,31 +204,55 @@ def sealed_objects(
     epoch: bytes,
     files: Collection[str] = (),
     sequence: int = 0,
-) -> dict[str, bytes]:
-    """Object id -> blob: every HTML page but 404 (a plain file), the two search objects,
-    and every attachment of the entries published (`files`), sealed, padded and named like
-    pages, so the host learns neither their names nor their kinds.
+    kept: SiteMemo | None = None,
+) -> list[SealedFile]:
+    """Every HTML page but 404 (a plain file), the two search objects, and every attachment
+    of the entries published (`files`), sealed, padded and named like pages, so the host
+    learns neither their names nor their kinds.
 
     Every page that is not an entry's own (home, domains, tags, months, streaks, the failure
     log...) is sealed afresh on every publish (its nonce mixes in the publish `sequence`), so
     all of them change every time: which of them an edit touched would tell a host what
-    kind of entry was added (a setback changes the failure log, a win the streaks)."""
+    kind of entry was added (a setback changes the failure log, a win the streaks). The
+    rest are sealed under the epoch alone, so the same bytes give the same object: with
+    `kept`, one sealed by an earlier publish is taken from it, unread (a publish after one
+    edit seals the changed entry and the pages sealed afresh, nothing else)."""
     fresh = epoch + b"publish:" + str(sequence).encode()
+    attached = _digest("\0".join(sorted(files)).encode("utf-8", "surrogateescape"))
 
-    def seal(path: str, data: bytes) -> bytes:
-        object_id = keys.opaque_name(path)
-        return keys.seal(object_id, data, epoch if is_entry_page(path) else fresh)
+    def content(path: str) -> str:
+        return pages.digest(path) if isinstance(pages, SiteBytes) else _digest(pages[path])
 
-    objects = {
-        keys.opaque_name(path): seal(path, link_attachments(path, data, files, link))
-        for path, data in pages.items()
+    def seal(logical: str, load: Callable[[], bytes], nonce: bytes, same: str | None) -> SealedFile:
+        """`same`: a digest of the bytes sealed, when the object may be kept for the next
+        publish (sealed under the epoch alone); None when it is sealed afresh each time."""
+        object_id = keys.opaque_name(logical)
+
+        def make() -> tuple[bytes, str]:
+            blob = keys.seal(object_id, load(), nonce)
+            return object_script(object_id, blob), digest(blob)
+
+        if kept is None or same is None:
+            script, blob = make()
+            return SealedFile(object_id, blob, len(script), data=script)
+        made = kept.derived(f"sealed 1\0{object_id}\0{nonce.hex()}\0{same}", make)
+        return SealedFile(object_id, made.note, made.size, made.data, made.source)
+
+    def page(path: str) -> Callable[[], bytes]:
+        return lambda: link_attachments(path, pages[path], files, link)
+
+    sealed = [
+        seal(path, page(path), epoch, content(path) + attached)
+        if is_entry_page(path)
+        else seal(path, page(path), fresh, None)
+        for path in pages
         if path.endswith(".html") and path != "404.html" and path not in files
-    }
+    ]
     for logical, bundle in search_bundles(pages, link).items():
-        objects[keys.opaque_name(logical)] = keys.seal(keys.opaque_name(logical), bundle, epoch)
+        sealed.append(seal(logical, lambda b=bundle: b, epoch, _digest(bundle)))
     for path in files:
-        objects[keys.opaque_name(path)] = keys.seal(keys.opaque_name(path), pages[path], epoch)
-    return objects
+        sealed.append(seal(path, lambda p=path: pages[p], epoch, content(path)))
+    return sealed
 
 
 def _publish_template(root: Path, name: str) -> bytes:
@@ -288,31 +332,37 @@ def _publish_sealed(
     keys = SiteKeys.derive(unwrap(ring, passphrase), ring.build)
     link = make_linker(keys)
     options = Options(private=False, encrypted=True, today=today)
-    count, pages, attachments = _render(root, options, link)
+    kept = SiteMemo(root)
+    count, pages, attachments = _render(root, options, link, kept)
     state = PublishState.load(root, ring.build)
     if reseal_all:
         state = state.resealed()
     state = state.next(int(time.time() * 1000))
-    objects = sealed_objects(pages, keys, link, state.epoch, attachments, state.sequence)
+    sealed = sealed_objects(pages, keys, link, state.epoch, attachments, state.sequence, kept)
     manifest = {
         "publish": state.sequence,
         "home": keys.opaque_name("index.html"),
-        "objects": {object_id: digest(blob) for object_id, blob in sorted(objects.items())},
+        "objects": {s.object_id: s.blob for s in sorted(sealed, key=lambda s: s.object_id)},
         # attachments: shown by the shell from their decrypted bytes, with this media type
         "files": {keys.opaque_name(path): file_type(path) for path in sorted(attachments)},
     }
-    files = {f"{OBJECTS}/{i}.js": object_script(i, blob) for i, blob in objects.items()}
-    files.update({path: data for path, data in pages.items() if path.startswith("assets/")})
+    objects = {f"{OBJECTS}/{s.object_id}.js": s for s in sealed}
+    files = {path: s.data for path, s in objects.items() if s.data is not None}
+    linked = {path: s.source for path, s in objects.items() if s.source is not None}
+    files.update({path: pages[path] for path in pages if path.startswith("assets/")})
     files[UNLOCK_SCRIPT] = _publish_template(root, "unlock.js")
     theme = pwa.theme_colours(files.get("assets/style.css", b""))
     files[SHELL] = shell(root, ring, keys.seal_manifest(manifest), theme)
     files["robots.txt"] = ROBOTS
     files["404.html"] = NOT_FOUND
     files[".nojekyll"] = b""
-    files.update(pwa.app_files(root, files, state.sequence))  # on a phone, offline (issue 26)
-    _write(out, files, root)
+    shell_files = {p: d for p, d in files.items() if not p.startswith(OBJECTS + "/")}
+    sizes = {path: (s.size, s.blob) for path, s in objects.items()}
+    files.update(pwa.app_files(root, shell_files, sizes, state.sequence))  # issue 26
+    _write(out, files, root, linked)  # type: ignore[arg-type]
     state.save(root)
-    return PublishResult(count, len(files), state.sequence)
+    kept.save()
+    return PublishResult(count, len(files) + len(linked), state.sequence)
 
 
 _OBJECT = re.compile(rb'^journalSealedObject\("([0-9a-f]{24})","([A-Za-z0-9+/=]*)"\);\n$')

@@ -502,11 +502,13 @@
 
   /* --- unlocking ------------------------------------------------------------------------- */
 
-  // A publish time to the minute; to the second when `other` falls in the same minute, so
+  // A publish time to the minute; to the second when `other` falls in the same minute, and
+  // to the millisecond in the same second (a publish after one edit can take under one), so
   // two publishes compared in one sentence never read as the same time.
   function when(ms, other) {
     var a = new Date(ms).toISOString(), b = other == null ? "" : new Date(other).toISOString();
-    var cut = b && a.slice(0, 16) === b.slice(0, 16) ? 19 : 16;
+    var cut = 16;
+    while (b && cut < 23 && a.slice(0, cut) === b.slice(0, cut)) cut = cut === 16 ? 19 : 23;
     return a.slice(0, cut).replace("T", " ") + " UTC";
   }
 
