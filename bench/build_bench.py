@@ -1,4 +1,5 @@
-"""Build benchmark: cold, warm, one body edit and one date edit, as medians with peak memory.
+"""Build benchmark: cold, warm, one body edit and one date edit, and `journal publish` after
+one body edit, as medians with peak memory.
 
 python bench/build_bench.py [--sizes 1000 10000] [--large] [--repeat 3] [--serve]
                             [--hugo | --hugo-only]
@@ -30,7 +31,13 @@ EDITS = 3  # body edits and date edits measured after each cold build
 PASSPHRASE = "lantern orbit mosaic tundra velvet quarry"  # a strong one: publish checks
 COMPARE_TARGETS = {1000: "≤ 1.0", 10000: "≤ 1.0"}  # journal cold / Hugo cold (issue 25)
 PUBLISH_TARGET = "≤ 1.1"  # publish / journal cold (issue 25)
-TARGETS_10K = {"cold": "≤ 4 s", "warm": "≤ 0.3 s", "body edit": "≤ 0.8 s", "date edit": "≤ 1.5 s"}
+TARGETS_10K = {
+    "cold": "≤ 4 s",
+    "warm": "≤ 0.3 s",
+    "body edit": "≤ 0.8 s",
+    "date edit": "≤ 1.5 s",
+    "publish edit": "≤ 1.5 s",
+}
 
 
 def run_process(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
@@ -92,7 +99,27 @@ def bench(n: int, repeat: int) -> dict[str, list[tuple[float, float]]]:
                 results["date edit"].append(run_build(root, out))
     finally:
         target.write_text(original, encoding="utf-8")
+    results["publish edit"] = publish_edits(n, repeat * EDITS)
     return results
+
+
+def publish_edits(n: int, count: int) -> list[tuple[float, float]]:
+    """`journal publish` after one body edit, `count` times, after a first publish (which
+    makes the keyring and the memo) on a copy of the journal of its own."""
+    root = journal_copy(n, "publish")
+    out = root.parent / "public"
+    env = {**os.environ, "JOURNAL_PASSPHRASE": PASSPHRASE}
+    target = sorted((root / "entries").rglob("*.md"))[n // 2]
+    original = target.read_text(encoding="utf-8")
+    runs = []
+    try:
+        run_process(journal_cmd("publish", root, out), env)
+        for j in range(count):
+            target.write_text(original + f"\nPublish edit {j}.\n", encoding="utf-8")
+            runs.append(run_process(journal_cmd("publish", root, out), env))
+    finally:
+        target.write_text(original, encoding="utf-8")
+    return runs
 
 
 def journal_copy(n: int, name: str = "compare") -> Path:
