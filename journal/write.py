@@ -158,6 +158,11 @@ class SiteWriter:
             shutil.copyfile(source, path)
         self.count += 1
 
+    def copy(self, rel: str, source: str | Path) -> None:
+        """The bytes of `source` (a memo object) at `rel`, in a file of its own."""
+        shutil.copyfile(source, self._folder(rel), follow_symlinks=False)
+        self.count += 1
+
     def commit(self, background: bool = False) -> None:
         """Swap the new site in; the old one is removed (in a thread when `background`:
         the preview's reload need not wait for it; a next build removes what is left)."""
@@ -196,16 +201,17 @@ def write_folder(
     out: Path,
     files: Mapping[str, bytes],
     scratch: Path | None = None,
-    linked: Mapping[str, str] | None = None,
+    copied: Mapping[str, str] | None = None,
 ) -> int:
-    """Replace `out` with exactly `files` and `linked` (path -> a memo object whose bytes
-    belong there), atomically; returns the number of files."""
+    """Replace `out` with exactly `files` and `copied` (path -> a memo object whose bytes
+    belong there, copied: a file of its own, with its own time), atomically; returns the
+    number of files."""
     writer = SiteWriter(out, scratch or out.resolve().parent)
     try:
         for rel, data in files.items():
             writer.put(rel, data)
-        for rel, source in (linked or {}).items():
-            writer.link(rel, source)
+        for rel, source in (copied or {}).items():
+            writer.copy(rel, source)
         writer.commit()
     except BaseException:
         writer.abort()

@@ -81,13 +81,15 @@ SCRATCH = "publish-tmp"  # publish's own temporary folders, never a build's
 
 
 def _write(
-    out: Path, files: Mapping[str, bytes], root: Path, linked: Mapping[str, str] | None = None
+    out: Path, files: Mapping[str, bytes], root: Path, copied: Mapping[str, str] | None = None
 ) -> int:
-    """Refuse folders whose loss would hurt, then replace `out` with `files` and `linked`
-    (memo objects), atomically."""
+    """Refuse folders whose loss would hurt, then replace `out` with `files` and `copied`
+    (memo objects: copies, never links, so a published file changed in place never
+    changes what is kept, and every file has the time of this publish, never the time an
+    entry was first sealed), atomically."""
     check_target(out, root, root / CACHE_DIR)
     clean_scratch(out, root / CACHE_DIR, SCRATCH)
-    return write_folder(out, files, scratch_folder(out, root / CACHE_DIR, SCRATCH), linked)
+    return write_folder(out, files, scratch_folder(out, root / CACHE_DIR, SCRATCH), copied)
 
 
 # --- sealing -----------------------------------------------------------------------------------
@@ -215,7 +217,7 @@ def sealed_objects(
     all of them change every time: which of them an edit touched would tell a host what
     kind of entry was added (a setback changes the failure log, a win the streaks). The
     rest are sealed under the epoch alone, so the same bytes give the same object: with
-    `kept`, one sealed by an earlier publish is taken from it, unread (a publish after one
+    `kept`, one sealed by an earlier publish is copied from it, its page unread (a publish after one
     edit seals the changed entry and the pages sealed afresh, nothing else)."""
     fresh = epoch + b"publish:" + str(sequence).encode()
     attached = _digest("\0".join(sorted(files)).encode("utf-8", "surrogateescape"))
@@ -348,7 +350,7 @@ def _publish_sealed(
     }
     objects = {f"{OBJECTS}/{s.object_id}.js": s for s in sealed}
     files = {path: s.data for path, s in objects.items() if s.data is not None}
-    linked = {path: s.source for path, s in objects.items() if s.source is not None}
+    copied = {path: s.source for path, s in objects.items() if s.source is not None}
     files.update({path: pages[path] for path in pages if path.startswith("assets/")})
     files[UNLOCK_SCRIPT] = _publish_template(root, "unlock.js")
     theme = pwa.theme_colours(files.get("assets/style.css", b""))
@@ -359,10 +361,10 @@ def _publish_sealed(
     shell_files = {p: d for p, d in files.items() if not p.startswith(OBJECTS + "/")}
     sizes = {path: (s.size, s.blob) for path, s in objects.items()}
     files.update(pwa.app_files(root, shell_files, sizes, state.sequence))  # issue 26
-    _write(out, files, root, linked)  # type: ignore[arg-type]
+    _write(out, files, root, copied)  # type: ignore[arg-type]
     state.save(root)
     kept.save()
-    return PublishResult(count, len(files) + len(linked), state.sequence)
+    return PublishResult(count, len(files) + len(copied), state.sequence)
 
 
 _OBJECT = re.compile(rb'^journalSealedObject\("([0-9a-f]{24})","([A-Za-z0-9+/=]*)"\);\n$')

@@ -1,0 +1,63 @@
+"""Attacks on a publish that keeps its work (issue 25): each failed on its first version
+(published objects were hard links to the memo's); the docstring says what it shows."""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import date
+
+from journal.publish.crypto import create_keyring, write_keyring
+from journal.publish.crypto import digest as blob_digest
+from journal.publish.site import publish, read_published
+from tests.conftest import write_journal
+from tests.test_publish import FILES, PASS, fast_kdf, keys_of  # noqa: F401 - the fixture
+
+TODAY = date(2026, 11, 22)
+
+
+def test_a_published_object_changed_in_place_with_its_mtime_kept_is_made_again(tmp_path):
+    """README: a published object "changed in place in the published folder is made again,
+    never published as it is", also by a tool that writes in place and keeps the mtime
+    (`rsync --inplace --checksum -a` back from the host, `cp -p` over the file, `touch -r`).
+    The published files are copies of the memo's objects, never hard links to them (as
+    links, the memo object changed with them, its size and mtime unchanged: every later
+    publish linked the damaged object again, and the browser refused that entry)."""
+    root = write_journal(tmp_path / "j", FILES)
+    ring = create_keyring(PASS)
+    write_keyring(root, ring)
+    out = tmp_path / "public"
+    publish(root, out, ring=ring, passphrase=PASS, today=TODAY)
+    keys = keys_of(ring)
+    target = out / "p" / f"{keys.opaque_name('entries/2026-04-02-kumquat-again.html')}.js"
+    original = target.read_bytes()
+    st = os.stat(target)
+    with open(target, "r+b") as fh:  # the same size, other bytes, in place
+        fh.seek(60)
+        fh.write(b"AAAA" if original[60:64] != b"AAAA" else b"BBBB")
+    os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))  # the mtime kept, as rsync -a does
+    publish(root, out, ring=ring, passphrase=PASS, today=TODAY)
+    sealed, objects = read_published(out)
+    manifest = keys.open_manifest(sealed)
+    damaged = [i for i, blob in objects.items() if manifest["objects"][i] != blob_digest(blob)]
+    assert damaged == []
+    assert target.read_bytes() == original
+
+
+def test_one_copy_of_the_published_folder_does_not_date_each_entry(tmp_path):
+    """Every file of a publish is written by it: one copy of the folder that keeps mtimes
+    (tar, zip, `rsync -a`, `scp -p` to a host or a backup) neither tells entry pages from
+    list pages nor dates each entry's last edit (as hard links to memo objects, kept
+    objects carried the time of the publish that first sealed them)."""
+    root = write_journal(tmp_path / "j", FILES)
+    ring = create_keyring(PASS)
+    write_keyring(root, ring)
+    out = tmp_path / "public"
+    publish(root, out, ring=ring, passphrase=PASS, today=TODAY)
+    time.sleep(1.1)
+    again = root / "entries" / "2026" / "2026-04-02-kumquat-again.md"
+    again.write_text(again.read_text().replace("Quokkafish again.", "Quokkafish, edited."))
+    started = time.time_ns() - 10_000_000  # the file system's clock is coarse
+    publish(root, out, ring=ring, passphrase=PASS, today=TODAY)
+    older = sorted(p.name for p in (out / "p").glob("*.js") if p.stat().st_mtime_ns < started)
+    assert older == []  # every object dated by this publish, none by an earlier one
