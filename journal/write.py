@@ -84,7 +84,8 @@ def scratch_folder(out: Path, cache: Path | None, name: str = "tmp") -> Path:
     if cache is not None:
         try:
             (cache / name).mkdir(parents=True, exist_ok=True)
-            if os.stat(cache / name).st_dev == os.stat(parent).st_dev:
+            same_disk = os.stat(cache / name).st_dev == os.stat(parent).st_dev
+            if same_disk and os.access(cache / name, os.W_OK | os.X_OK):  # not read-only
                 return cache / name
         except OSError:
             pass

@@ -146,3 +146,30 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {
         p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
     }
+
+
+def test_a_read_only_cache_publishes_without_it_and_warns(tmp_path):
+    """Publish keeps its work in the same cache: read-only, it publishes without it (its
+    temporary folder goes beside the output instead) and says so once."""
+    root = small_journal(tmp_path)
+    env = {**os.environ, "JOURNAL_PASSPHRASE": "lantern orbit mosaic tundra velvet quarry"}
+
+    def publish() -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "journal", "publish", "--today", TODAY],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env,
+        )
+
+    assert publish().returncode == 0  # the cache and the publish-tmp folder exist now
+    retitle(root, "Gamma run")
+    with read_only(root / CACHE):
+        done = publish()
+        assert done.returncode == 0, done.stderr
+        assert "Traceback" not in done.stderr
+        warnings = [line for line in done.stderr.splitlines() if line.startswith(CACHE)]
+        assert len(warnings) == 1 and "without a cache [warning]" in warnings[0]
+        assert (root / "public" / "index.html").is_file()
