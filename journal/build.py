@@ -166,8 +166,9 @@ class SiteBytes(Mapping[str, bytes]):
 
 @dataclass(frozen=True)
 class Made:
-    """An object derived from the site's files (publish's sealed objects): its bytes, or the
-    memo object holding them (`source`), its size and the note its maker gave with it."""
+    """An object derived from the site's files (publish's sealed objects): its bytes (when
+    just made), the memo object holding them (`source`, when kept), its size and the note
+    its maker gave with it."""
 
     note: str
     size: int
@@ -202,7 +203,7 @@ class SiteMemo:
         data, note = make()
         path, stored = store_object(memo.folder, data)
         memo.remember(name, replace(stored, note=note), self.SHELVES[1])
-        return Made(note, stored.size, source=str(path))
+        return Made(note, stored.size, data=data, source=str(path))  # no need to read it back
 
     def save(self) -> None:
         """After the output is in place: keep only what this run used, and save."""

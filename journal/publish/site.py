@@ -189,8 +189,9 @@ def is_entry_page(path: str) -> bool:
 
 @dataclass(frozen=True)
 class SealedFile:
-    """One sealed object's published file, `p/<id>.js`: its bytes, or the memo object
-    holding them (`source`), and the digest of its blob, which the manifest lists."""
+    """One sealed object's published file, `p/<id>.js`: its bytes (when sealed now), or
+    the memo object holding them (`source`), and the digest of its blob, which the
+    manifest lists."""
 
     object_id: str
     blob: str
@@ -350,7 +351,7 @@ def _publish_sealed(
     }
     objects = {f"{OBJECTS}/{s.object_id}.js": s for s in sealed}
     files = {path: s.data for path, s in objects.items() if s.data is not None}
-    copied = {path: s.source for path, s in objects.items() if s.source is not None}
+    copied = {path: s.source for path, s in objects.items() if s.data is None and s.source}
     files.update({path: pages[path] for path in pages if path.startswith("assets/")})
     files[UNLOCK_SCRIPT] = _publish_template(root, "unlock.js")
     theme = pwa.theme_colours(files.get("assets/style.css", b""))
