@@ -360,8 +360,8 @@ def open_memo(root: Path, shelves: tuple[str, ...] = ("site",)) -> Memo:
     except OSError as exc:
         if not (folder.exists() and not folder.is_dir()):  # a file: the loader says so
             print(
-                f"{CACHE_DIR}:1: cannot be used ({exc.strerror}); building without a cache "
-                "[warning]",
+                f"{CACHE_DIR}:1: cannot be used ({exc.strerror}); {_doing(shelves)[0]} "
+                "without a cache [warning]",
                 file=sys.stderr,
             )
         return Memo(None, parse_key(), shelves)
@@ -374,8 +374,16 @@ def save_memo(memo: Memo) -> None:
         memo.save()
     except OSError as exc:
         memo.forget()
+        _, done, command = _doing(memo.shelves)
         print(
             f"{CACHE_DIR}:1: the memo could not be saved ({exc.strerror or exc}); the site "
-            "was built, and the next build starts without it [warning]",
+            f"was {done}, and the next {command} starts without it [warning]",
             file=sys.stderr,
         )
+
+
+def _doing(shelves: tuple[str, ...]) -> tuple[str, str, str]:
+    """What the memo's user is doing, for its warnings: a build's or a publish's words."""
+    if "publish" in shelves:
+        return "publishing", "published", "publish"
+    return "building", "built", "build"

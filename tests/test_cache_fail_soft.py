@@ -171,5 +171,5 @@ def test_a_read_only_cache_publishes_without_it_and_warns(tmp_path):
         assert done.returncode == 0, done.stderr
         assert "Traceback" not in done.stderr
         warnings = [line for line in done.stderr.splitlines() if line.startswith(CACHE)]
-        assert len(warnings) == 1 and "without a cache [warning]" in warnings[0]
+        assert len(warnings) == 1 and "publishing without a cache [warning]" in warnings[0]
         assert (root / "public" / "index.html").is_file()
