@@ -190,20 +190,26 @@ class SiteMemo:
     def site_files(self, options: Options, linker: Linker | None) -> tuple[Journal, SiteBytes]:
         return site_files(self.root, options, linker, self.memo)
 
-    def derived(self, key: str, make: Callable[[], tuple[bytes, str]]) -> Made:
-        """make() -> (bytes, note), run only when no intact object is kept under `key`."""
+    def kept(self, key: str) -> Made | None:
+        """The object kept under `key` (a digest of everything it is made from), if it is
+        there intact."""
+        if self.memo.folder is None:
+            return None
+        found = self.memo.found(self._name(key), self.SHELVES[1])
+        return None if found is None else Made(found[1].note, found[1].size, source=found[0])
+
+    def keep(self, key: str, data: bytes, note: str) -> Made:
+        """Keep `data` (made just now) under `key` for the next run, with its note."""
         memo = self.memo
         if memo.folder is None:
-            data, note = make()
             return Made(note, len(data), data=data)
-        name = digest(key.encode("utf-8", "surrogateescape"))
-        found = memo.found(name, self.SHELVES[1])
-        if found is not None:
-            return Made(found[1].note, found[1].size, source=found[0])
-        data, note = make()
         path, stored = store_object(memo.folder, data)
-        memo.remember(name, replace(stored, note=note), self.SHELVES[1])
+        memo.remember(self._name(key), replace(stored, note=note), self.SHELVES[1])
         return Made(note, stored.size, data=data, source=str(path))  # no need to read it back
+
+    @staticmethod
+    def _name(key: str) -> str:
+        return digest(key.encode("utf-8", "surrogateescape"))
 
     def save(self) -> None:
         """After the output is in place: keep only what this run used, and save."""

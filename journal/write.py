@@ -209,10 +209,15 @@ def write_folder(
     number of files."""
     writer = SiteWriter(out, scratch or out.resolve().parent)
     try:
-        for rel, data in files.items():
-            writer.put(rel, data)
-        for rel, source in (copied or {}).items():
-            writer.copy(rel, source)
+        if not copied:
+            for rel, data in files.items():
+                writer.put(rel, data)
+        else:  # one order by path, so no file's time tells a copied one from a written one
+            for rel in sorted(files.keys() | copied.keys()):
+                if rel in copied:
+                    writer.copy(rel, copied[rel])
+                else:
+                    writer.put(rel, files[rel])
         writer.commit()
     except BaseException:
         writer.abort()

@@ -152,3 +152,28 @@ def test_a_damaged_memo_only_costs_time(tmp_path):
             obj.unlink()  # some objects gone
     publish(root, out, ring=ring, passphrase=PASS, today=TODAY)
     assert_same_as_cold(root, out, ring, tmp_path)
+
+
+def test_objects_sealed_in_forked_workers_are_those_sealed_here(tmp_path, monkeypatch):
+    """A first publish of a large journal seals its objects in forked workers: each object
+    must come back under its own name (its blob opens only under that name) and listed
+    with its digest, and equal what sealing in this process makes."""
+    import journal.publish.site as site
+    from journal.publish.crypto import digest
+
+    root = write_journal(tmp_path / "j", FILES)
+    ring = create_keyring(PASS)
+    write_keyring(root, ring)
+    out = tmp_path / "public"
+    with monkeypatch.context() as patch:
+        patch.setattr(site, "SEAL_PARALLEL_MIN", 1)  # forked from the first object on
+        publish(root, out, ring=ring, passphrase=PASS, today=TODAY)
+        again = root / "entries" / "2026" / "2026-04-02-kumquat-again.md"
+        again.write_text(again.read_text().replace("Quokkafish again.", "Quokkafish, forked."))
+        publish(root, out, ring=ring, passphrase=PASS, today=TODAY)
+    keys = keys_of(ring)
+    sealed, objects = read_published(out)
+    manifest = keys.open_manifest(sealed)
+    assert manifest["objects"] == {i: digest(blob) for i, blob in objects.items()}
+    assert b"Quokkafish, forked." in b"".join(keys.open(i, b) for i, b in objects.items())
+    assert_same_as_cold(root, out, ring, tmp_path)  # the cold one sealed here, serially

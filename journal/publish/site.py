@@ -36,6 +36,7 @@ from journal.pages.search_index import MAIN, data_payload, is_search_file, is_te
 from journal.publish import pwa
 from journal.publish.crypto import Keyring, SiteKeys, digest, unwrap
 from journal.publish.state import PublishState
+from journal.workers import map_forked, pool_size
 from journal.write import CACHE_DIR, check_target, clean_scratch, scratch_folder, write_folder
 
 SHELL = "index.html"
@@ -226,36 +227,77 @@ def sealed_objects(
     def content(path: str) -> str:
         return pages.digest(path) if isinstance(pages, SiteBytes) else _digest(pages[path])
 
-    def seal(logical: str, load: Callable[[], bytes], nonce: bytes, same: str | None) -> SealedFile:
-        """`same`: a digest of the bytes sealed, when the object may be kept for the next
-        publish (sealed under the epoch alone); None when it is sealed afresh each time."""
-        object_id = keys.opaque_name(logical)
-
-        def make() -> tuple[bytes, str]:
-            blob = keys.seal(object_id, load(), nonce)
-            return object_script(object_id, blob), digest(blob)
-
-        if kept is None or same is None:
-            script, blob = make()
-            return SealedFile(object_id, blob, len(script), data=script)
-        made = kept.derived(f"sealed 1\0{object_id}\0{nonce.hex()}\0{same}", make)
-        return SealedFile(object_id, made.note, made.size, made.data, made.source)
-
     def page(path: str) -> Callable[[], bytes]:
         return lambda: link_attachments(path, pages[path], files, link)
 
-    sealed = [
-        seal(path, page(path), epoch, content(path) + attached)
-        if is_entry_page(path)
-        else seal(path, page(path), fresh, None)
-        for path in pages
-        if path.endswith(".html") and path != "404.html" and path not in files
-    ]
-    for logical, bundle in search_bundles(pages, link).items():
-        sealed.append(seal(logical, lambda b=bundle: b, epoch, _digest(bundle)))
+    # (logical name, its bytes when asked, nonce, a digest of the bytes when the object may
+    # be kept for the next publish: sealed under the epoch alone; None: sealed afresh)
+    jobs: list[tuple[str, Callable[[], bytes], bytes, str | None]] = []
+    for logical, bundle in search_bundles(pages, link).items():  # the largest: first
+        jobs.append((logical, lambda b=bundle: b, epoch, _digest(bundle)))
+    for path in pages:
+        if path.endswith(".html") and path != "404.html" and path not in files:
+            if is_entry_page(path):
+                jobs.append((path, page(path), epoch, content(path) + attached))
+            else:
+                jobs.append((path, page(path), fresh, None))
     for path in files:
-        sealed.append(seal(path, lambda p=path: pages[p], epoch, content(path)))
-    return sealed
+        jobs.append((path, lambda p=path: pages[p], epoch, content(path)))
+
+    sealed: list[SealedFile | None] = []
+    todo: list[tuple[int, str, str | None]] = []  # (position, object id, key to keep it by)
+    for n, (logical, _load, nonce, same) in enumerate(jobs):
+        object_id = keys.opaque_name(logical)
+        key = f"sealed 1\0{object_id}\0{nonce.hex()}\0{same}" if kept and same else None
+        made = kept.kept(key) if kept and key else None
+        if made is None:
+            sealed.append(None)
+            todo.append((n, object_id, key))
+        else:
+            sealed.append(SealedFile(object_id, made.note, made.size, source=made.source))
+    tasks = [(object_id, jobs[n][1], jobs[n][2]) for n, object_id, _key in todo]
+    for (n, object_id, key), (script, blob) in zip(todo, seal_many(keys, tasks), strict=True):
+        if kept is not None and key is not None:
+            made = kept.keep(key, script, blob)
+            sealed[n] = SealedFile(object_id, blob, made.size, script, made.source)
+        else:
+            sealed[n] = SealedFile(object_id, blob, len(script), data=script)
+    return sealed  # type: ignore[return-value]
+
+
+SEAL_PARALLEL_MIN = 400  # objects; below this, forking workers costs more than it saves
+_SEALING: tuple[SiteKeys, list] | None = None
+
+
+def seal_many(
+    keys: SiteKeys, tasks: list[tuple[str, Callable[[], bytes], bytes]]
+) -> list[tuple[bytes, str]]:
+    """(the object's script, the digest of its blob) for each (object id, its bytes when
+    asked, nonce), in order: in forked workers when there are many (a first publish seals
+    10,000 objects; zlib and AES release no lock worth sharing a process for)."""
+    global _SEALING
+    workers = pool_size(len(tasks), SEAL_PARALLEL_MIN)
+    if workers == 1:
+        return [_seal_one(keys, *task) for task in tasks]
+    size = -(-len(tasks) // (workers * 8))
+    bounds = [(i, min(i + size, len(tasks))) for i in range(0, len(tasks), size)]
+    _SEALING = (keys, tasks)
+    try:
+        return [made for chunk in map_forked(_seal_slice, bounds, workers) for made in chunk]
+    finally:
+        _SEALING = None
+
+
+def _seal_slice(bounds: tuple[int, int]) -> list[tuple[bytes, str]]:
+    keys, tasks = _SEALING  # type: ignore[misc]
+    return [_seal_one(keys, *task) for task in tasks[bounds[0] : bounds[1]]]
+
+
+def _seal_one(
+    keys: SiteKeys, object_id: str, load: Callable[[], bytes], nonce: bytes
+) -> tuple[bytes, str]:
+    blob = keys.seal(object_id, load(), nonce)
+    return object_script(object_id, blob), digest(blob)
 
 
 def _publish_template(root: Path, name: str) -> bytes:
@@ -342,14 +384,17 @@ def _publish_sealed(
         state = state.resealed()
     state = state.next(int(time.time() * 1000))
     sealed = sealed_objects(pages, keys, link, state.epoch, attachments, state.sequence, kept)
+    # written in the order of their opaque names (write_folder: by path): the files' times,
+    # kept by a tar or `rsync -a`, then tell neither an entry from a list nor kept from new
+    ordered = sorted(sealed, key=lambda s: s.object_id)
     manifest = {
         "publish": state.sequence,
         "home": keys.opaque_name("index.html"),
-        "objects": {s.object_id: s.blob for s in sorted(sealed, key=lambda s: s.object_id)},
+        "objects": {s.object_id: s.blob for s in ordered},
         # attachments: shown by the shell from their decrypted bytes, with this media type
         "files": {keys.opaque_name(path): file_type(path) for path in sorted(attachments)},
     }
-    objects = {f"{OBJECTS}/{s.object_id}.js": s for s in sealed}
+    objects = {f"{OBJECTS}/{s.object_id}.js": s for s in ordered}
     files = {path: s.data for path, s in objects.items() if s.data is not None}
     copied = {path: s.source for path, s in objects.items() if s.data is None and s.source}
     files.update({path: pages[path] for path in pages if path.startswith("assets/")})
