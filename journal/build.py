@@ -147,7 +147,11 @@ class SiteBytes(Mapping[str, bytes]):
         with open(where, "rb", opener=_no_follow) as fh:
             data = fh.read(stored.size + 1)
         if len(data) != stored.size or digest(data) != stored.digest:
-            raise OSError(f"{where}: changed while it was read (publish again)")
+            # changed in place (a file of a build's site/ shares the object): let it go, so
+            # the next run makes the page again
+            with contextlib.suppress(OSError):
+                os.unlink(where)
+            raise OSError(f"{where}: changed since it was kept (publish again)")
         return data
 
     def digest(self, path: str) -> str:

@@ -7,6 +7,8 @@ import os
 import time
 from datetime import date
 
+import pytest
+
 from journal.publish.crypto import create_keyring, write_keyring
 from journal.publish.crypto import digest as blob_digest
 from journal.publish.site import publish, read_published
@@ -61,3 +63,39 @@ def test_one_copy_of_the_published_folder_does_not_date_each_entry(tmp_path):
     publish(root, out, ring=ring, passphrase=PASS, today=TODAY)
     older = sorted(p.name for p in (out / "p").glob("*.js") if p.stat().st_mtime_ns < started)
     assert older == []  # every object dated by this publish, none by an earlier one
+
+
+def test_a_kept_page_changed_through_the_build_s_site_only_costs_a_retry(tmp_path):
+    """An attachment's bytes are the same in the build and in publish, so both use one memo
+    object, and the build links it into site/. Changed there in place with its mtime kept,
+    publish refuses it with one line (never publishing the changed bytes) and lets it go:
+    the next publish makes it again from the journal."""
+    from journal.build import build
+    from journal.errors import JournalError
+    from tests.conftest import entry
+
+    png = bytes.fromhex("89504e470d0a1a0a") + bytes(range(256)) * 4
+    root = write_journal(
+        tmp_path / "j",
+        {**FILES, "2026/2026-05-01-photo.md": entry("2026-05-01", body="![p](p.png)")},
+    )
+    (root / "entries" / "2026" / "p.png").write_bytes(png)
+    ring = create_keyring(PASS)
+    write_keyring(root, ring)
+    out = tmp_path / "public"
+    publish(root, out, ring=ring, passphrase=PASS, today=TODAY)
+    build(root, root / "site")
+    shown = next((root / "site").rglob("p.png"))
+    st = os.stat(shown)
+    with open(shown, "r+b") as fh:
+        fh.seek(20)
+        fh.write(b"\xff\xff\xff\xff")
+    os.utime(shown, ns=(st.st_atime_ns, st.st_mtime_ns))
+    with pytest.raises(JournalError) as refused:  # resealed: every kept page read again
+        publish(root, out, ring=ring, passphrase=PASS, today=TODAY, reseal_all=True)
+    assert "publish again" in str(refused.value) and "\n" not in str(refused.value)
+    publish(root, out, ring=ring, passphrase=PASS, today=TODAY, reseal_all=True)
+    keys = keys_of(ring)
+    _sealed, objects = read_published(out)
+    plain = [keys.open(i, blob) for i, blob in objects.items()]
+    assert png in plain  # the photo as the journal holds it
