@@ -14,7 +14,6 @@ the files through `site_files`; both list, key and render with the same function
 from __future__ import annotations
 
 import contextlib
-import os
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, replace
@@ -26,7 +25,7 @@ from journal.errors import JournalError, Problem, strict_failure
 from journal.keys import global_key, global_parts
 from journal.load.files import read_sources
 from journal.lock import journal_lock
-from journal.memo import Memo, Stored, digest, open_memo, save_memo, store_object
+from journal.memo import Memo, Stored, digest, open_memo, read_object, save_memo, store_object
 from journal.stamps import inputs_key, outputs_stamp
 from journal.theme import template_dirs
 from journal.write import SiteWriter, check_target, clean_scratch, scratch_folder
@@ -82,49 +81,47 @@ class BuildResult:
 def site_files(
     root: Path, options: Options, linker: Linker | None = None, memo: Memo | None = None
 ) -> tuple[Journal, SiteBytes]:
-    """Every file of the site at its logical path (for publish). With `memo`, parses and
-    pages are memoised as a build's are (under a key that covers the linker too): a page
-    whose key the memo knows is not rendered, and its bytes are read only if asked for."""
+    """Every file of the site at its logical path (for publish). With a memo that has a
+    folder, parses and pages are memoised as a build's are (under a key that covers the
+    linker too): a page whose key the memo knows is not rendered, and its bytes are read
+    only if asked for."""
     from journal.engine import key_pages, list_site
     from journal.pages.page import PageKeys
     from journal.render import render_many
 
-    if memo is None or memo.folder is None:
-        listed = list_site(root, options, memo)
-        common = listed.site.common()
-        pages = [k.page for k in key_pages(listed.pages, listed.shown.bodies, listed.index)]
-        renderer = _renderer(template_dirs(root), common, None, linker)
-        files = SiteBytes()
-        for page, data in zip(pages, render_many(renderer, pages, _bytes), strict=True):
-            files.add(page.path, data)
-        return listed.shown, files
+    cache = memo.folder if memo is not None else None
     dirs = template_dirs(root)
-    parts = global_parts(root, options, options.today or date.today(), dirs)
-    if linker is not None:  # the names pages link to (keyed: an HMAC of a fixed path)
-        parts["the linker"] = linker("entries/\0linker-probe.html")
-    listed = list_site(root, options, memo, read_sources(root))
+    keys = None
+    if cache is not None:
+        parts = global_parts(root, options, options.today or date.today(), dirs)
+        if linker is not None:  # the names pages link to (keyed: an HMAC of a fixed path)
+            parts["the linker"] = linker("entries/\0linker-probe.html")
+        listed = list_site(root, options, memo, read_sources(root))
+        keys = PageKeys(global_key(parts), listed.site.common())
+    else:
+        listed = list_site(root, options, memo)
     common = listed.site.common()
-    keyed = key_pages(
-        listed.pages, listed.shown.bodies, listed.index, PageKeys(global_key(parts), common)
-    )
     files = SiteBytes()
     todo = []
-    for k in keyed:
-        found = memo.found(k.key)
+    for k in key_pages(listed.pages, listed.shown.bodies, listed.index, keys):
+        found = memo.found(k.key) if keys is not None else None  # type: ignore[union-attr]
+        files.add(k.page.path, found or b"")  # in page order; what is rendered filled below
         if found is None:
             todo.append(k)
-            files.add(k.page.path, b"")  # in page order; filled below
-        else:
-            files.add(k.page.path, found)
-    cache = memo.folder
+    keep: Callable[[str, bytes], object] = _bytes
+    if cache is not None:
 
-    def keep(path: str, data: bytes) -> Stored:
-        return store_object(cache, data)[1]
+        def keep(path: str, data: bytes) -> Stored:
+            return store_object(cache, data)[1]
 
     renderer = _renderer(dirs, common, cache, linker)
-    for k, stored in zip(todo, render_many(renderer, [k.page for k in todo], keep), strict=True):
-        memo.remember(k.key, stored)
-        files.add(k.page.path, (memo.object_path(stored.digest), stored))
+    pages = [k.page for k in todo]
+    for k, made in zip(todo, render_many(renderer, pages, keep), strict=True):
+        if isinstance(made, Stored):
+            memo.remember(k.key, made)  # type: ignore[union-attr]
+            files.add(k.page.path, (memo.object_path(made.digest), made))  # type: ignore[union-attr]
+        else:
+            files.add(k.page.path, made)  # type: ignore[arg-type]
     return listed.shown, files
 
 
@@ -144,13 +141,8 @@ class SiteBytes(Mapping[str, bytes]):
         if isinstance(item, bytes):
             return item
         where, stored = item
-        with open(where, "rb", opener=_no_follow) as fh:
-            data = fh.read(stored.size + 1)
-        if len(data) != stored.size or digest(data) != stored.digest:
-            # changed in place (a file of a build's site/ shares the object): let it go, so
-            # the next run makes the page again
-            with contextlib.suppress(OSError):
-                os.unlink(where)
+        data = read_object(where, stored)
+        if data is None:
             raise OSError(f"{where}: changed since it was kept (publish again)")
         return data
 
@@ -219,10 +211,6 @@ class SiteMemo:
         """After the output is in place: keep only what this run used, and save."""
         self.memo.finish()
         save_memo(self.memo)
-
-
-def _no_follow(file: str, flags: int) -> int:
-    return os.open(file, flags | os.O_NOFOLLOW)
 
 
 def _bytes(path: str, data: bytes) -> bytes:

@@ -9,7 +9,7 @@ Both memo points are pure functions keyed by a digest of exactly what they recei
   into the new site (a copy where links are impossible).
 
 Objects are kept on shelves, one for each kind of output: `site` (the build's pages),
-`publish` (the pages publish seals) and `sealed` (publish's sealed entry pages, search and
+`publish` (the pages publish seals) and `derived` (publish's sealed entry pages, search and
 attachment objects, which are the same bytes for the same page, id and epoch). A build
 keeps only what it used on its own shelves and leaves the others as they are, so building
 and publishing in turn never throw away each other's work.
@@ -329,6 +329,22 @@ def store_object(folder: Path, data: bytes) -> tuple[Path, Stored]:
             os.close(fd)
         return path, Stored(name, st.st_size, st.st_mtime_ns)
     raise OSError(f"{path}: cannot be written")
+
+
+def read_object(path: str, stored: Stored) -> bytes | None:
+    """The bytes of a kept object, or None (and the object let go, so the next run makes
+    it again) when they are not the ones recorded: changed in place, through a hard link
+    of a build's site/, with its size and mtime kept."""
+    try:
+        with open(path, "rb", opener=_no_follow) as fh:
+            data = fh.read(stored.size + 1)
+    except OSError:
+        return None
+    if len(data) == stored.size and digest(data) == stored.digest:
+        return data
+    with contextlib.suppress(OSError):
+        os.unlink(path)
+    return None
 
 
 def _intact(path: Path, data: bytes) -> tuple[int, int] | None:

@@ -19,7 +19,7 @@ from journal.pages.search_index import MAIN
 from journal.publish.crypto import create_keyring, write_keyring
 from journal.publish.site import SEARCH_TEXTS, publish, read_published
 from tests.conftest import entry, write_journal
-from tests.test_publish import FILES, PASS, fast_kdf, keys_of  # noqa: F401 - the fixture
+from tests.test_publish import FILES, PASS, fast_kdf, keys_of, make_site  # noqa: F401 - the fixture
 
 TODAY = date(2026, 11, 22)
 STATE = Path(".journal-cache") / "publish"  # the publish state: its epoch and number
@@ -121,13 +121,9 @@ def test_a_publish_after_each_kind_of_change_equals_one_from_nothing(tmp_path):
 
 
 def test_a_published_file_changed_in_place_is_not_published_again(tmp_path):
-    """Published objects are linked from the memo: one changed in place (an editor, a
-    deploy tool writing into the folder) is made again, never published as it is."""
-    root = write_journal(tmp_path / "j", FILES)
-    ring = create_keyring(PASS)
-    write_keyring(root, ring)
-    out = tmp_path / "public"
-    publish(root, out, ring=ring, passphrase=PASS, today=TODAY)
+    """A published object changed in place (an editor, a deploy tool writing into the
+    folder) is made again, never published as it is."""
+    root, out, ring = make_site(tmp_path)  # published once
     keys = keys_of(ring)
     target = out / "p" / f"{keys.opaque_name('entries/2026-04-02-kumquat-again.html')}.js"
     original = target.read_bytes()
@@ -140,11 +136,7 @@ def test_a_published_file_changed_in_place_is_not_published_again(tmp_path):
 
 
 def test_a_damaged_memo_only_costs_time(tmp_path):
-    root = write_journal(tmp_path / "j", FILES)
-    ring = create_keyring(PASS)
-    write_keyring(root, ring)
-    out = tmp_path / "public"
-    publish(root, out, ring=ring, passphrase=PASS, today=TODAY)
+    root, out, ring = make_site(tmp_path)  # published once
     cache = root / ".journal-cache"
     (cache / "pages.pickle").write_bytes(b"not a pickle")
     for shard in (cache / "objects").iterdir():

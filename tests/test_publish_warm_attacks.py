@@ -13,7 +13,7 @@ from journal.publish.crypto import create_keyring, write_keyring
 from journal.publish.crypto import digest as blob_digest
 from journal.publish.site import publish, read_published
 from tests.conftest import write_journal
-from tests.test_publish import FILES, PASS, fast_kdf, keys_of  # noqa: F401 - the fixture
+from tests.test_publish import FILES, PASS, fast_kdf, keys_of, make_site  # noqa: F401 - the fixture
 
 TODAY = date(2026, 11, 22)
 
@@ -25,11 +25,7 @@ def test_a_published_object_changed_in_place_with_its_mtime_kept_is_made_again(t
     The published files are copies of the memo's objects, never hard links to them (as
     links, the memo object changed with them, its size and mtime unchanged: every later
     publish linked the damaged object again, and the browser refused that entry)."""
-    root = write_journal(tmp_path / "j", FILES)
-    ring = create_keyring(PASS)
-    write_keyring(root, ring)
-    out = tmp_path / "public"
-    publish(root, out, ring=ring, passphrase=PASS, today=TODAY)
+    root, out, ring = make_site(tmp_path)  # published once
     keys = keys_of(ring)
     target = out / "p" / f"{keys.opaque_name('entries/2026-04-02-kumquat-again.html')}.js"
     original = target.read_bytes()
@@ -51,11 +47,7 @@ def test_one_copy_of_the_published_folder_does_not_date_each_entry(tmp_path):
     (tar, zip, `rsync -a`, `scp -p` to a host or a backup) neither tells entry pages from
     list pages nor dates each entry's last edit (as hard links to memo objects, kept
     objects carried the time of the publish that first sealed them)."""
-    root = write_journal(tmp_path / "j", FILES)
-    ring = create_keyring(PASS)
-    write_keyring(root, ring)
-    out = tmp_path / "public"
-    publish(root, out, ring=ring, passphrase=PASS, today=TODAY)
+    root, out, ring = make_site(tmp_path)  # published once
     time.sleep(1.1)
     again = root / "entries" / "2026" / "2026-04-02-kumquat-again.md"
     again.write_text(again.read_text().replace("Quokkafish again.", "Quokkafish, edited."))

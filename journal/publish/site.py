@@ -12,7 +12,6 @@ see crypto.py for the byte formats.
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 import mimetypes
 import posixpath
@@ -94,10 +93,6 @@ def _write(
 
 
 # --- sealing -----------------------------------------------------------------------------------
-
-
-def _digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def make_linker(keys: SiteKeys) -> Callable[[str], str]:
@@ -202,7 +197,7 @@ class SealedFile:
 
 
 def sealed_objects(
-    pages: Mapping[str, bytes],
+    pages: SiteBytes,
     keys: SiteKeys,
     link: Callable[[str], str],
     epoch: bytes,
@@ -219,13 +214,11 @@ def sealed_objects(
     all of them change every time: which of them an edit touched would tell a host what
     kind of entry was added (a setback changes the failure log, a win the streaks). The
     rest are sealed under the epoch alone, so the same bytes give the same object: with
-    `kept`, one sealed by an earlier publish is copied from it, its page unread (a publish after one
-    edit seals the changed entry and the pages sealed afresh, nothing else)."""
+    `kept`, one sealed by an earlier publish is copied from it, its page unread (a publish
+    after one edit seals the changed entry and the pages sealed afresh, nothing else)."""
     fresh = epoch + b"publish:" + str(sequence).encode()
-    attached = _digest("\0".join(sorted(files)).encode("utf-8", "surrogateescape"))
-
-    def content(path: str) -> str:
-        return pages.digest(path) if isinstance(pages, SiteBytes) else _digest(pages[path])
+    attached = digest("\0".join(sorted(files)).encode("utf-8", "surrogateescape"))
+    content = pages.digest
 
     def page(path: str) -> Callable[[], bytes]:
         return lambda: link_attachments(path, pages[path], files, link)
@@ -234,7 +227,7 @@ def sealed_objects(
     # be kept for the next publish: sealed under the epoch alone; None: sealed afresh)
     jobs: list[tuple[str, Callable[[], bytes], bytes, str | None]] = []
     for logical, bundle in search_bundles(pages, link).items():  # the largest: first
-        jobs.append((logical, lambda b=bundle: b, epoch, _digest(bundle)))
+        jobs.append((logical, lambda b=bundle: b, epoch, digest(bundle)))
     for path in pages:
         if path.endswith(".html") and path != "404.html" and path not in files:
             if is_entry_page(path):
