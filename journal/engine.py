@@ -243,6 +243,7 @@ class LiveSite:
             from journal.memo import open_memo
 
             memo = open_memo(root)
+        memo.keep_keys()  # an unchanged file's bytes come back as the same object
         self.root, self.options, self.memo = root, options, memo
         self.files = SiteFiles({})
         self.entries = 0

@@ -77,6 +77,7 @@ class Memo:
         self._logged: set[str] = set()  # parse keys already in parsed.log
         self._log_records = 0
         self._used_parsed: set[str] = set()
+        self._last_keys: dict[str, tuple[bytes, str]] | None = None  # see keep_keys
         self._used: dict[str, set[str]] = {name: set() for name in shelves}
         self.site: dict | None = None  # the last build: its inputs' key and its output
         self.dirty = False
@@ -236,8 +237,26 @@ class Memo:
 
     # --- parse ---------------------------------------------------------------------------
 
-    def parse(self, relpath: str, data: bytes, parse: Callable[[str, bytes], Parsed]) -> Parsed:
+    def keep_keys(self) -> None:
+        """Remember each file's last bytes and parse key: for the preview, which hands the
+        same bytes object again for every file it did not read again (not for a build,
+        which would hold every file's bytes until it ends)."""
+        if self._last_keys is None:
+            self._last_keys = {}
+
+    def _parse_key(self, relpath: str, data: bytes) -> str:
+        """The key of a file's parse, hashed from its path and bytes; with keep_keys, the
+        last one when given the very same bytes object."""
+        last = self._last_keys.get(relpath) if self._last_keys is not None else None
+        if last is not None and last[0] is data:
+            return last[1]
         key = digest(relpath.encode("utf-8", "surrogateescape") + b"\0" + data)
+        if self._last_keys is not None:
+            self._last_keys[relpath] = (data, key)
+        return key
+
+    def parse(self, relpath: str, data: bytes, parse: Callable[[str, bytes], Parsed]) -> Parsed:
+        key = self._parse_key(relpath, data)
         self._used_parsed.add(key)
         found = self.parsed.get(key)
         if found is None:
@@ -245,14 +264,14 @@ class Memo:
         return found
 
     def known_parse(self, relpath: str, data: bytes) -> Parsed | None:
-        key = digest(relpath.encode("utf-8", "surrogateescape") + b"\0" + data)
+        key = self._parse_key(relpath, data)
         found = self.parsed.get(key)
         if found is not None:
             self._used_parsed.add(key)
         return found
 
     def add_parse(self, relpath: str, data: bytes, parsed: Parsed) -> None:
-        key = digest(relpath.encode("utf-8", "surrogateescape") + b"\0" + data)
+        key = self._parse_key(relpath, data)
         self._used_parsed.add(key)
         self.parsed[key] = parsed
 

@@ -538,6 +538,15 @@ class WinIndex:
         return chosen
 
 
+@keep_last(lambda slug, entries: slug)
+def domain_counter(slug: str, entries: Sequence[Entry]) -> dict[str, list[Entry]]:
+    """Setback id -> its counter-evidence, for one domain's entries (in time order). Kept
+    while the domain's entries are the same: an edit elsewhere leaves these very lists, and
+    the pages showing them are passed at once when two listings are compared."""
+    index = WinIndex(e for e in entries if e.is_win)
+    return {e.id: index.counter_evidence(e) for e in entries if e.kind == "setback"}
+
+
 def audit(wins: Sequence[Entry]) -> tuple[list[Entry], list[Entry]]:
     """The three most recent wins, and the three hardest (ties: the more recent); `wins` in
     time order."""
@@ -724,8 +733,7 @@ def analyse(entries: Sequence[Entry], config: Config, today: date) -> Evidence:
     for slug, items in sorted(by_domain.items()):
         name, cfg = domain_name(config, slug, items), config.period_for(slug)
         domains[slug] = figures(slug, name, items, cfg, today, applied_by)
-        index = WinIndex(e for e in items if e.is_win)
-        counter.update((e.id, index.counter_evidence(e)) for e in items if e.kind == "setback")
+        counter.update(domain_counter(slug, items))
     overall = figures("", config.title, entries, config.streaks, today, applied_by)
     plan_domains: dict[str, list[Entry]] = defaultdict(list)
     for e in plans:

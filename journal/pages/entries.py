@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from html import unescape
 
 from journal.load import markdown
@@ -13,6 +13,7 @@ from journal.load.links import Target, link_targets
 from journal.pages.model import Site
 from journal.pages.page import Page
 from journal.pages.paths import entry_path
+from journal.same import keep_last
 from journal.sanitise import ID_PREFIX, clean_html
 
 
@@ -128,21 +129,52 @@ def entry_pages(site: Site) -> list[Page]:
     pages = []
     last = len(entries) - 1
     for i, e in enumerate(entries):
-        context = {
-            "prev": entries[i - 1] if i > 0 else None,
-            "next": entries[i + 1] if i < last else None,
-            "followed_by": ev.applied_by.get(e.id, NONE),
-            "follows": site.by_id.get(e.follows) if e.follows else None,
-            "counter_evidence": ev.counter.get(e.id, NONE),
-            "apply_command": apply_command(e) if e.kind == "setback" else None,
-            "linked_from": backlinks.get(e.id, NONE),
-        }
         links = site.journal.links.get(e.id, ())
         # only the entries its links lead to: an edit elsewhere leaves this view as it was
-        targets = {t: site.by_id[t] for t, _ in links if t is not None and t in site.by_id}
-        late = _body_view(e, links, targets, encrypted)
-        pages.append(Page(entry_path(e.id), "entry.html", context, late))
+        targets = tuple((t, site.by_id[t]) for t, _ in links if t is not None and t in site.by_id)
+        page = entry_page(
+            e,
+            entries[i - 1] if i > 0 else None,
+            entries[i + 1] if i < last else None,
+            ev.applied_by.get(e.id, NONE),
+            site.by_id.get(e.follows) if e.follows else None,
+            ev.counter.get(e.id, NONE),
+            backlinks.get(e.id, NONE),
+            links,
+            targets,
+            encrypted,
+        )
+        pages.append(page)
     return pages
+
+
+@keep_last(lambda e, *args: e.id)
+def entry_page(
+    e: Entry,
+    prev: Entry | None,
+    next: Entry | None,  # noqa: A002 - the template's name for it
+    followed_by: Sequence[Entry],
+    follows: Entry | None,
+    counter: Sequence[Entry],
+    backlinks: Sequence[Entry],
+    links: tuple,
+    targets: tuple[tuple[str, Entry], ...],
+    encrypted: bool,
+) -> Page:
+    """One entry's page, from exactly what it shows. Kept from the last listing while these
+    are the same (journal/same.py): the preview's comparison of two listings then meets the
+    very same page for every entry an edit left alone, and passes it at once."""
+    context = {
+        "prev": prev,
+        "next": next,
+        "followed_by": followed_by,
+        "follows": follows,
+        "counter_evidence": counter,
+        "apply_command": apply_command(e) if e.kind == "setback" else None,
+        "linked_from": backlinks,
+    }
+    late = _body_view(e, links, dict(targets), encrypted)
+    return Page(entry_path(e.id), "entry.html", context, late)
 
 
 def _body_view(
