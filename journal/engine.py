@@ -60,6 +60,8 @@ class Listed:
     index: SearchIndex
     pages: list[Page]
     parsed: dict[str, Parsed] = field(default_factory=dict)  # entry file -> its parse
+    # the search shards that differ from the previous listing's (None: any may)
+    search_parts: frozenset[str] | None = None
 
 
 def list_site(
@@ -78,6 +80,12 @@ def list_site(
 
     today = options.today or date.today()
     parsed: dict[str, Parsed] = {}
+    parts: list[frozenset[str] | None] = [None]
+
+    def index_of(site: Site) -> SearchIndex:
+        index, parts[0] = updated_index(previous, site, shown.bodies)  # type: ignore[arg-type]
+        return index
+
     full = load_journal(root, memo, sources, parsed)
     shown = full.select(drafts=options.drafts or options.preview, private=options.private)
     evidence = analyse(shown, today)
@@ -86,17 +94,20 @@ def list_site(
         evidence,
         SiteOptions(preview=options.preview, encrypted=options.encrypted),
         template_dirs(root),
-        (lambda site: updated_index(previous, site, shown.bodies)) if previous else None,
+        index_of if previous else None,
     )
-    return Listed(full, shown, site, index, pages, parsed)
+    return Listed(full, shown, site, index, pages, parsed, parts[0])
 
 
-def updated_index(previous: Listed, site: Site, bodies: Mapping[str, Body]) -> SearchIndex:
+def updated_index(
+    previous: Listed, site: Site, bodies: Mapping[str, Body]
+) -> tuple[SearchIndex, frozenset[str] | None]:
     """The search index of `site`, made from the previous one when the same domain names
     hold and the entries shown are the previous ones in the same order, give or take one
     entry put in or taken out (the index numbers entries by position: the numbers after
     it move by one): only the entries whose frontmatter or body changed are taken out and
-    put in again. Otherwise, inverted afresh. Either way, what inverting afresh gives."""
+    put in again. Otherwise, inverted afresh. Either way, what inverting afresh gives; with
+    the keys of the shards that changed, when known (None: any may have)."""
     from journal.pages import search_index as si
     from journal.pages.search import index_site
 
@@ -106,7 +117,7 @@ def updated_index(previous: Listed, site: Site, bodies: Mapping[str, Body]) -> S
     new_ids = [e.id for e in site.entries]
     old_ids = [e.id for e in old_site.entries]
     if names != old_names:
-        return index_site(site, bodies)
+        return index_site(site, bodies), None
     index = previous.index
     olds: list = list(old_site.entries)  # the entry each position held before (None: new)
 
@@ -124,11 +135,11 @@ def updated_index(previous: Listed, site: Site, bodies: Mapping[str, Body]) -> S
             gone = old_site.entries[at]
             index = index.updated([(at, terms(gone, old_bodies[gone.id], old_names), {})])[0]
             if index.k != previous.index.k:
-                return index_site(site, bodies)
+                return index_site(site, bodies), None
             index = index.renumbered(at + 1, -1)
             del olds[at]
         else:
-            return index_site(site, bodies)
+            return index_site(site, bodies), None
     changes = []
     for n, (e, old) in enumerate(zip(site.entries, olds, strict=True)):
         body = bodies[e.id]
@@ -141,7 +152,13 @@ def updated_index(previous: Listed, site: Site, bodies: Mapping[str, Body]) -> S
         before, after = terms(old, old_body, old_names), terms(e, body, names)
         if before != after:
             changes.append((n, before, after))
-    return index.updated(changes)[0] if changes else index
+    renumbered = index is not previous.index  # every number after one entry moved
+    if not changes:
+        return index, None if renumbered else frozenset()
+    index, shards = index.updated(changes)
+    # a shard made or emptied is a page listed or gone, told by the page list itself
+    same_keys = index.k == previous.index.k
+    return index, frozenset(shards) if same_keys and not renumbered else None
 
 
 @dataclass(frozen=True)
@@ -356,6 +373,9 @@ class LiveSite:
             i for i in bodies.keys() | old_bodies.keys() if bodies.get(i) is not old_bodies.get(i)
         }
         search_changed = listed.index is not old.index
+        if search_changed and listed.search_parts is not None:  # these shards only
+            dirty |= {("search", key) for key in listed.search_parts}
+            search_changed = False
         same = Same(by_key=(Entry,))
         old_pages, old_keyed = self._pages, self._keyed
         for page in listed.pages:
