@@ -10,10 +10,10 @@ import bisect
 import math
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from journal.config import Config, PeriodConfig
 from journal.load.entry import Entry
@@ -490,9 +490,10 @@ class Lessons:
         return {"with_lesson": self.with_lesson, "applied": self.applied, "open": self.open}
 
 
-def lessons(entries: Sequence[Entry], applied_by: dict[str, list[Entry]]) -> Lessons:
+def lessons(entries: Sequence[Entry | Point], followed: Container[str]) -> Lessons:
+    """`followed`: the ids of setbacks whose lesson a later entry applies."""
     taught = [e for e in entries if e.kind == "setback" and e.lesson]
-    applied = sum(1 for e in taught if applied_by.get(e.id))
+    applied = sum(1 for e in taught if e.id in followed)
     return Lessons(len(taught), applied, len(taught) - applied)
 
 
@@ -609,25 +610,91 @@ class Figures:
         }
 
 
+class Point(NamedTuple):
+    """What the figures read of one entry, under the names `Entry` gives them: a title or
+    tag edit leaves an entry's point as it was, and with it every number of its domain."""
+
+    id: str
+    date: date
+    sort_key: tuple[date, str, str]
+    kind: str
+    is_win: bool
+    is_plan: bool
+    is_mastery_win: bool
+    difficulty: int | None
+    confidence: int | None
+    preregistered: bool
+    attribution: str | None
+    lesson: bool  # whether it has one
+    source: str
+
+
+_POINTS: dict[str, Point] = {}  # entry key -> its point, for the entries of the last call
+
+
+def points(entries: Sequence[Entry]) -> tuple[Point, ...]:
+    """The entries' points; an entry with the same key as in the last call (its frontmatter
+    unchanged) gets the very same point, which `keep_last` then passes at C speed."""
+    global _POINTS
+    last, found = _POINTS, {}
+    for e in entries:
+        point = last.get(e.key)
+        if point is None:
+            point = Point(
+                e.id,
+                e.date,
+                e.sort_key,
+                e.kind,
+                e.is_win,
+                e.is_plan,
+                e.is_mastery_win,
+                e.difficulty,
+                e.confidence,
+                e.preregistered,
+                e.attribution,
+                bool(e.lesson),
+                e.source,
+            )
+        found[e.key] = point
+    _POINTS = found if len(found) >= len(last) // 2 else {**last, **found}
+    return tuple(found[e.key] for e in entries)
+
+
+@dataclass(frozen=True)
+class Numbers:
+    """A domain's figures as numbers: the part of `Figures` that holds no entry, with the
+    audit as positions in the counted entries."""
+
+    wins: int
+    setbacks: int
+    mastery: Streak
+    practice: Streak
+    strength_series: tuple[tuple[date, float], ...]
+    strength: int
+    win_rate: float | None
+    early_win_rate: float | None
+    recent_win_rate: float | None
+    calibration: Calibration
+    attribution: dict[str, int]
+    lessons: Lessons
+    sources: dict[str, int]
+    audit_recent: tuple[int, ...]
+    audit_hardest: tuple[int, ...]
+    recency: Recency
+
+
 @keep_last(lambda slug, *args: slug)
-def figures(
-    slug: str,
-    name: str,
-    entries: Sequence[Entry],
-    cfg: PeriodConfig,
-    today: date,
-    applied_by: dict[str, list[Entry]],
-) -> Figures:
-    counted = tuple(e for e in entries if e.date <= today and not e.is_plan)  # in time order
+def numbers(
+    slug: str, counted: Sequence[Point], cfg: PeriodConfig, today: date, followed: frozenset[str]
+) -> Numbers:
+    """The figures of one domain's counted entries (in time order); `followed`: the ids of
+    the setbacks whose lesson a later entry applies."""
     mastery_days = [e.date for e in counted if e.is_mastery_win]
     series = strength_series(mastery_days, counted[0].date, cfg, today) if counted else []
-    wins = [e for e in counted if e.is_win]
-    recent, hardest = audit(wins)
-    return Figures(
-        slug=slug,
-        name=name,
-        cfg=cfg,
-        entries=counted,
+    wins = [n for n, e in enumerate(counted) if e.is_win]
+    recent, hardest = audit([counted[n] for n in wins])
+    at = {e.id: n for n, e in ((n, counted[n]) for n in wins)}
+    return Numbers(
         wins=len(wins),
         setbacks=len(counted) - len(wins),
         mastery=streak(mastery_days, cfg, today, cfg.target),
@@ -639,11 +706,47 @@ def figures(
         recent_win_rate=win_rate(counted[-EARLY:]),
         calibration=calibration(counted),
         attribution=attribution_mix(counted),
-        lessons=lessons(counted, applied_by),
-        sources=dict(Counter(e.source for e in wins)),
-        audit_recent=tuple(recent),
-        audit_hardest=tuple(hardest),
+        lessons=lessons(counted, followed),
+        sources=dict(Counter(counted[n].source for n in wins)),
+        audit_recent=tuple(at[e.id] for e in recent),
+        audit_hardest=tuple(at[e.id] for e in hardest),
         recency=recency(mastery_days, series, cfg),
+    )
+
+
+@keep_last(lambda slug, *args: slug)
+def figures(
+    slug: str,
+    name: str,
+    entries: Sequence[Entry],
+    cfg: PeriodConfig,
+    today: date,
+    applied_by: dict[str, list[Entry]],
+) -> Figures:
+    counted = tuple(e for e in entries if e.date <= today and not e.is_plan)  # in time order
+    followed = frozenset(i for i, by in applied_by.items() if by)
+    n = numbers(slug, points(counted), cfg, today, followed)
+    return Figures(
+        slug=slug,
+        name=name,
+        cfg=cfg,
+        entries=counted,
+        wins=n.wins,
+        setbacks=n.setbacks,
+        mastery=n.mastery,
+        practice=n.practice,
+        strength_series=n.strength_series,
+        strength=n.strength,
+        win_rate=n.win_rate,
+        early_win_rate=n.early_win_rate,
+        recent_win_rate=n.recent_win_rate,
+        calibration=n.calibration,
+        attribution=n.attribution,
+        lessons=n.lessons,
+        sources=n.sources,
+        audit_recent=tuple(counted[i] for i in n.audit_recent),
+        audit_hardest=tuple(counted[i] for i in n.audit_hardest),
+        recency=n.recency,
     )
 
 
