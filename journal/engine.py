@@ -19,6 +19,7 @@ listed by hand, and the differential tests check both ways against a cold build.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import threading
 import time
@@ -436,10 +437,15 @@ class LiveSite:
         self._failed = False
 
     def close(self) -> None:
-        """Save the parse memo for the next start (its rendered objects are the CLI's)."""
+        """Save the parse memo for the next start (its rendered objects and the last build's
+        record are the CLI's, left as they are), unless a build or publish holds the lock:
+        then that command saves its own, and the next start parses what it must."""
+        from journal.lock import journal_lock_if_free
         from journal.memo import save_memo
 
-        save_memo(self.memo)
+        with contextlib.suppress(OSError), journal_lock_if_free(self.root) as held:
+            if held:
+                save_memo(self.memo)
 
     # -- a change of bodies only -------------------------------------------------------------
 

@@ -33,3 +33,20 @@ def journal_lock(root: Path, what: str = "build") -> Iterator[None]:
         yield
     finally:
         os.close(fd)  # closing the last descriptor releases the lock
+
+
+@contextlib.contextmanager
+def journal_lock_if_free(root: Path) -> Iterator[bool]:
+    """Hold the lock if no other command holds it now (True), else go on without it
+    (False): for work that may be skipped, such as the preview saving its parses on the
+    way out while a build runs."""
+    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)

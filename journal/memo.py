@@ -79,11 +79,12 @@ class Memo:
         self._used_parsed: set[str] = set()
         self._last_keys: dict[str, tuple[bytes, str]] | None = None  # see keep_keys
         self._used: dict[str, set[str]] = {name: set() for name in shelves}
-        self.site: dict | None = None  # the last build: its inputs' key and its output
+        self._site: dict | None = None  # the last build: its inputs' key and its output
+        self._site_set = False  # set by this process: save writes it down
         self.dirty = False
         self._trimmed = False  # finish() trimmed the shelves: save writes them down
         if folder is not None:
-            self.site = self._read_site()
+            self._site = self._read_site()
 
     # --- persistence ---------------------------------------------------------------------
 
@@ -94,6 +95,15 @@ class Memo:
             return data if ok else None
         except (OSError, ValueError):
             return None
+
+    @property
+    def site(self) -> dict | None:
+        """The record of the last build: its inputs' key and its output."""
+        return self._site
+
+    @site.setter
+    def site(self, record: dict | None) -> None:
+        self._site, self._site_set = record, True
 
     @property
     def parsed(self) -> dict[str, Parsed]:
@@ -195,8 +205,11 @@ class Memo:
                     pickle.dump((key, parsed[key]), fh, protocol=pickle.HIGHEST_PROTOCOL)
                     self._log_records += 1
             self._logged |= parsed.keys()
-        site = json.dumps({**(self.site or {}), "format": _FORMAT}).encode()
-        self._replace(self.folder / "site.json", site)
+        if self._site_set or not (self.folder / "site.json").exists():
+            # not the preview's: what it read at start may be older than what is there now
+            site = json.dumps({**(self._site or {}), "format": _FORMAT}).encode()
+            self._replace(self.folder / "site.json", site)
+            self._site_set = False
         self.dirty = False
         if not self._trimmed:  # the preview's: what it loaded may be older than what is there
             return

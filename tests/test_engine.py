@@ -177,3 +177,33 @@ def test_after_a_failed_update_a_body_edit_lists_the_site_afresh(live, tmp_path)
     live.rebuild()
     assert b"Changed while broken" in live.files["index.html"]
     assert live.files == cold(live.root, tmp_path / "cold")
+
+
+def test_closing_the_preview_leaves_the_last_build_s_record_alone(tmp_path):
+    """A preview started before a build and closed after it must not write back the record
+    it read at start: the next build, with nothing changed, is then a no-op."""
+    root = journal(tmp_path / "j")
+    out = tmp_path / "site"
+    live = LiveSite(root, PREVIEW)
+    live.rebuild(first=True)
+    edit(root, "2026-11-03-run.md", "day 3.", "day 3, in the rain.")
+    assert not build(root, out, PREVIEW).skipped
+    live.close()
+    assert build(root, out, PREVIEW).skipped
+
+
+def test_the_preview_does_not_save_while_a_build_holds_the_lock(tmp_path):
+    """Closing the preview while another command holds the journal's lock saves nothing
+    (that command saves its own memo) and does not wait for it."""
+    from journal.lock import journal_lock
+
+    root = journal(tmp_path / "j")
+    live = LiveSite(root, PREVIEW)
+    live.rebuild(first=True)
+    log = root / ".journal-cache" / "parsed.log"
+    before = log.stat().st_mtime_ns if log.exists() else None
+    with journal_lock(root):
+        live.close()
+    assert (log.stat().st_mtime_ns if log.exists() else None) == before
+    live.close()
+    assert log.exists()
