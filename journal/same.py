@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import types
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Collection, Hashable
 from datetime import date, datetime
 from itertools import compress, starmap
 from operator import is_, is_not
@@ -133,6 +133,13 @@ def keep_last(key: Callable[..., Hashable]) -> Callable[[F], F]:
             last[k] = (args, kwargs, result)
             return result
 
+        def keep_only(keys: Collection[Hashable]) -> None:
+            """Let go of the results kept under any other key (an entry deleted or renamed
+            in a long preview session)."""
+            for gone in [k for k in last if k not in keys]:
+                del last[gone]
+
+        call.keep_only = keep_only  # type: ignore[attr-defined]
         return call  # type: ignore[return-value]
 
     return wrap

@@ -196,3 +196,20 @@ def test_updated_sources_leaves_links_to_folders_and_unreadable_files_to_a_full_
     os.remove(root / "entries" / "fifo.md")
     (root / "entries" / "big.md").write_bytes(b"x" * (8 * 1024 * 1024 + 1))
     assert updated_sources(root, before, {"entries/big.md"}) is None
+
+
+def test_keep_last_lets_go_of_keys_no_longer_listed():
+    made = []
+
+    @keep_last(lambda name, value: name)
+    def page(name: str, value: list) -> tuple:
+        made.append(name)
+        return (name, len(value))
+
+    kept = page("a", [1, 2])
+    assert page("a", [1, 2]) is kept  # equal arguments: the very same result
+    page("b", [3])
+    page.keep_only({"a"})
+    assert page("a", [1, 2]) is kept
+    page("b", [3])
+    assert made == ["a", "b", "b"]  # b was let go, so it is worked out again

@@ -145,6 +145,7 @@ def entry_pages(site: Site) -> list[Page]:
             encrypted,
         )
         pages.append(page)
+    entry_page.keep_only(site.by_id)  # type: ignore[attr-defined]
     return pages
 
 
