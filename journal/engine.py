@@ -277,6 +277,7 @@ class LiveSite:
         self._env_key: tuple = ()
         self._gkey = ""
         self._prefix = ""  # the page keys' common part in the last listing
+        self._digests: dict = {}  # digests of lists and analysis results (PageKeys.kept)
         self._today: date | None = None
 
     # -- everything afresh, reusing unchanged pages ------------------------------------------
@@ -311,7 +312,7 @@ class LiveSite:
             sources = read_sources(self.root)
         listed = list_site(self.root, self.options, self.memo, sources, self._listed)
         common = listed.site.common()
-        keys = PageKeys(gkey, common)
+        keys = PageKeys(gkey, common, self._digests if reuse else None)
         keyed = self._keyed_again(listed, keys, reuse)
         env_key = (templates_digest(dirs), tuple(dirs))
         if env_key != self._env_key or self._env is None:  # templates compiled once each
@@ -347,6 +348,7 @@ class LiveSite:
         self.memo.finish(pages=False)
         self._commit(listed, kept, files, renderer, gkey, today, sources)
         self._prefix = keys.prefix
+        self._digests = keys.kept()
         return Outcome(
             len(listed.site.journal.entries),
             len(files),
@@ -525,7 +527,7 @@ class LiveSite:
 
         from journal.pages.page import PageKeys
 
-        keys = PageKeys(self._gkey, site.common())
+        keys = PageKeys(self._gkey, site.common(), self._digests)
         keyed = {path: k for path, k in self._keyed.items() if path in pages}
         files = {path: data for path, data in self.files.raw.items() if path in pages}
         why = []

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from journal.analyse.analytics import Figures
 from journal.load.entry import Body, Entry, FullEntry
 
 RAW = "@raw"  # a file's bytes as given in context["data"] (assets, static files)
@@ -85,19 +86,43 @@ def resolve(
     return Page(page.path, page.template, context), frozenset(reads.read)
 
 
+class Digests(dict):
+    """id -> (object, digest), noting which were asked for (`used`)."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.used: set[int] = set()
+
+    def get(self, key: int, default: Any = None) -> Any:  # type: ignore[override]
+        self.used.add(key)
+        return super().get(key, default)
+
+    def __setitem__(self, key: int, value: tuple[Any, str | None]) -> None:
+        self.used.add(key)
+        super().__setitem__(key, value)
+
+
+# Analysis results many pages hold whole (a domain's figures on its page, the failure log,
+# the home page and the streaks page): each is written as one digest of itself, worked out
+# once for as long as the object lives (they are never changed once made).
+WHOLE: tuple[type, ...] = (Figures,)
+
+
 class _Fingerprinter(pickle.Pickler):
     """Pickles a page's inputs, writing each entry view as its kind and derived key.
 
-    A long sequence made only of entries is written as one digest of their keys, kept for
-    the build in `lists` (by identity, holding the sequence so the identity stays its
-    own): the same lists appear on many pages."""
+    A long sequence made only of entries is written as one digest of their keys, and an
+    analysis result (WHOLE) as one digest of its pickle, both kept in `lists` (by identity,
+    holding the object so the identity stays its own): the same ones appear on many pages,
+    and the preview keeps them from one listing to the next."""
 
     LONG = 16
 
-    def __init__(self, file: io.BytesIO, lists: dict[int, tuple[Any, str | None]]):
+    def __init__(self, file: io.BytesIO, lists: dict[int, tuple[Any, str | None]], top: Any = None):
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
         self.fast = True  # no memo: see fingerprint()
         self.lists = lists
+        self.top = top  # the object being digested whole, written out here
 
     def persistent_id(self, obj: Any) -> Any:
         kind = type(obj)
@@ -107,6 +132,14 @@ class _Fingerprinter(pickle.Pickler):
             return "F" + obj.key + obj.body_key
         if kind is Body:
             return "B" + obj.key
+        if kind in WHOLE and obj is not self.top:
+            found = self.lists.get(id(obj))
+            if found is None:
+                buffer = io.BytesIO()
+                _Fingerprinter(buffer, self.lists, obj).dump(obj)
+                digest = "W" + hashlib.blake2b(buffer.getvalue(), digest_size=16).hexdigest()
+                found = self.lists[id(obj)] = (obj, digest)
+            return found[1]
         if (kind is tuple or kind is list) and len(obj) > self.LONG and type(obj[0]) is Entry:
             found = self.lists.get(id(obj))
             if found is None:
@@ -139,9 +172,21 @@ class PageKeys:
     """The keys of one build's pages: what every page receives (`common`) under the
     global key, then each page's own path, template and context."""
 
-    def __init__(self, global_key: str, common: dict[str, Any]):
+    def __init__(
+        self,
+        global_key: str,
+        common: dict[str, Any],
+        kept: dict[int, tuple[Any, str | None]] | None = None,
+    ):
+        """`kept`: the digests of lists and analysis results the last keys used (`kept()`);
+        each is a digest of the object it holds, whatever the prefix."""
         self.prefix = fingerprint(global_key, common)
-        self.lists: dict[int, tuple[Any, str | None]] = {}
+        self.lists = Digests(kept or {})
+
+    def kept(self) -> dict[int, tuple[Any, str | None]]:
+        """The digests these keys used, for the next keys (the preview's next listing): the
+        objects they hold are the listing's own, so holding them costs nothing more."""
+        return {i: self.lists[i] for i in self.lists.used if i in self.lists}
 
     def __call__(self, page: Page) -> str:
         if page.template == RAW:  # bytes need no pickling to be keyed
