@@ -19,10 +19,10 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from journal.errors import JournalError, Problem, strict_failure
-from journal.keys import global_key, global_parts
+from journal.keys import global_key, global_parts, pages_key
 from journal.load.files import read_sources
 from journal.lock import journal_lock
 from journal.memo import Memo, Stored, digest, open_memo, read_object, save_memo, store_object
@@ -92,12 +92,14 @@ def site_files(
     cache = memo.folder if memo is not None else None
     dirs = template_dirs(root)
     keys = None
+    renderer = None
     if cache is not None:
         parts = global_parts(root, options, options.today or date.today(), dirs)
         if linker is not None:  # the names pages link to (keyed: an HMAC of a fixed path)
             parts["the linker"] = linker("entries/\0linker-probe.html")
         listed = list_site(root, options, memo, read_sources(root))
-        keys = PageKeys(global_key(parts), listed.site.common())
+        renderer = _renderer(dirs, listed.site.common(), cache, linker)
+        keys = PageKeys(pages_key(parts), renderer.common, templates=_template_keys(renderer))
     else:
         listed = list_site(root, options, memo)
     common = listed.site.common()
@@ -114,7 +116,7 @@ def site_files(
         def keep(path: str, data: bytes) -> Stored:
             return store_object(cache, data)[1]
 
-    renderer = _renderer(dirs, common, cache, linker)
+    renderer = renderer or _renderer(dirs, common, cache, linker)
     pages = [k.page for k in todo]
     for k, made in zip(todo, render_many(renderer, pages, keep), strict=True):
         if isinstance(made, Stored):
@@ -275,11 +277,11 @@ def _build(
     if strict and listed.full.warnings:  # before anything is written
         raise strict_failure(listed.full.warnings, STRICT_OUTCOME)
     common = listed.site.common()
-    keys = PageKeys(global_key(parts), common)
-    keyed = key_pages(listed.pages, listed.shown.bodies, listed.index, keys)
     renderer = _renderer(dirs, common, memo.folder, None)
+    keys = PageKeys(pages_key(parts), common, templates=_template_keys(renderer))
+    keyed = key_pages(listed.pages, listed.shown.bodies, listed.index, keys)
     made, count = _render_and_write(keyed, renderer, memo, out, background=in_memory)
-    why = _record(memo.folder, parts, listed, keyed, made, explain)
+    why = _record(memo.folder, parts, listed, keyed, made, explain, keys.templates)
     memo.site = (
         None
         if in_memory
@@ -327,6 +329,15 @@ def _renderer(dirs: list[Path], common: dict, cache: Path | None, linker: Linker
     return Renderer(env, common, linker, data_files=BUILTINS, fill_links=fill_links)
 
 
+def _template_keys(renderer: Any) -> Callable[[str], str]:
+    """What each page's key holds of the templates: the files its template reads."""
+    from journal.template_keys import TemplateKeys
+    from journal.theme import templates_digest
+
+    env = renderer.env
+    return TemplateKeys(env, lambda: templates_digest(env.journal_dirs))
+
+
 def _render_and_write(
     keyed: list, renderer: object, memo: Memo, out: Path, background: bool
 ) -> tuple[list, int]:
@@ -366,7 +377,13 @@ def _render_and_write(
 
 
 def _record(
-    cache: Path | None, parts: dict, listed: object, keyed: list, made: list, explain: bool
+    cache: Path | None,
+    parts: dict,
+    listed: object,
+    keyed: list,
+    made: list,
+    explain: bool,
+    templates: Callable[[str], str],
 ) -> list[tuple[str, str]]:
     """Leave the record --explain compares against; with `explain`, why each page in
     `made` was made again."""
@@ -375,7 +392,9 @@ def _record(
     from journal import explain as ex
 
     full = listed.full  # type: ignore[attr-defined]
-    now = ex.record(parts, full.entries, full.bodies, {k.page.path: k.key for k in keyed})
+    names = {k.page.template for k in keyed if not k.page.template.startswith("@")}
+    read = {name: templates(name) for name in sorted(names)}
+    now = ex.record(parts, full.entries, full.bodies, {k.page.path: k.key for k in keyed}, read)
     why = ex.reasons(ex.load(cache), now, made) if explain else []
     with contextlib.suppress(OSError):
         ex.save(cache, now)

@@ -278,6 +278,8 @@ class LiveSite:
         self._gkey = ""
         self._prefix = ""  # the page keys' common part in the last listing
         self._digests: dict = {}  # digests of lists and analysis results (PageKeys.kept)
+        self._templates: Any = None  # template_keys.TemplateKeys of the last listing
+        self._env_templates: Any = None  # ...of the templates self._env holds now
         self._today: date | None = None
 
     # -- everything afresh, reusing unchanged pages ------------------------------------------
@@ -291,11 +293,12 @@ class LiveSite:
             return self._rebuild(first, edited)
 
     def _rebuild(self, first: bool, edited: set[str] | None) -> Outcome:
-        from journal.keys import global_key, global_parts
+        from journal.keys import global_parts, pages_key
         from journal.load.links import fill_links
         from journal.pages.page import PageKeys
         from journal.pages.search import BUILTINS
         from journal.render import Renderer, make_env, render_many
+        from journal.template_keys import TemplateKeys
         from journal.theme import template_dirs, templates_digest
 
         started = time.perf_counter()
@@ -303,7 +306,7 @@ class LiveSite:
         self._failed = True  # until this update is in place
         today = self.options.today or date.today()
         dirs = template_dirs(self.root)
-        gkey = global_key(global_parts(self.root, self.options, today, dirs))
+        gkey = pages_key(global_parts(self.root, self.options, today, dirs))
         sources = None
         if edited is not None and self._listed is not None and reuse:
             known = Sources(list(self._sources.items()), self._source_problems)
@@ -312,11 +315,13 @@ class LiveSite:
             sources = read_sources(self.root)
         listed = list_site(self.root, self.options, self.memo, sources, self._listed)
         common = listed.site.common()
-        keys = PageKeys(gkey, common, self._digests if reuse else None)
-        keyed = self._keyed_again(listed, keys, reuse)
         env_key = (templates_digest(dirs), tuple(dirs))
         if env_key != self._env_key or self._env is None:  # templates compiled once each
             self._env, self._env_key = make_env(dirs), env_key
+            self._env_templates = TemplateKeys(self._env, lambda: env_key[0])
+        templates = self._env_templates
+        keys = PageKeys(gkey, common, self._digests if reuse else None, templates)
+        keyed = self._keyed_again(listed, keys, reuse)
         renderer = Renderer(self._env, common, None, data_files=BUILTINS, fill_links=fill_links)
         old_files, old_keyed = self.files.raw, self._keyed
         files: dict[str, bytes | Deferred] = {}
@@ -344,11 +349,12 @@ class LiveSite:
         pages = [k.page for k in todo_now]
         for k, data in zip(todo_now, render_many(renderer, pages, _identity), strict=True):
             files[k.page.path] = data
-        why = [(k.page.path, self._why(k, old_keyed, gkey)) for k in todo]
+        why = [(k.page.path, self._why(k, old_keyed, gkey, templates)) for k in todo]
         self.memo.finish(pages=False)
         self._commit(listed, kept, files, renderer, gkey, today, sources)
         self._prefix = keys.prefix
         self._digests = keys.kept()
+        self._templates = templates
         return Outcome(
             len(listed.site.journal.entries),
             len(files),
@@ -381,6 +387,13 @@ class LiveSite:
             search_changed = False
         same = Same(by_key=(Entry,))
         old_pages, old_keyed = self._pages, self._keyed
+        old_templates, templates = self._templates, keys.templates
+
+        def same_templates(name: str) -> bool:
+            if old_templates is templates or name.startswith("@"):
+                return True
+            return old_templates is not None and old_templates(name) == templates(name)
+
         for page in listed.pages:
             before = old_keyed.get(page.path)
             was = old_pages.get(page.path)
@@ -388,6 +401,7 @@ class LiveSite:
                 before is not None
                 and was is not None
                 and was.template == page.template
+                and same_templates(page.template)
                 and not (before.reads & dirty)
                 and not (search_changed and any(type(r) is tuple for r in before.reads))
                 and same(page.context, was.context)
@@ -407,13 +421,16 @@ class LiveSite:
         except OSError:
             return None
 
-    def _why(self, k: Keyed, old: dict[str, Keyed], gkey: str) -> str:
+    def _why(self, k: Keyed, old: dict[str, Keyed], gkey: str, templates: Any) -> str:
         if not old:
             return "first build"
         if gkey != self._gkey:
-            return "templates, static files, journal.toml, options or today changed"
+            return "journal.toml, the options or today changed"
         if k.page.path not in old:
             return "new page"
+        name, before = k.page.template, self._templates
+        if before is not None and not name.startswith("@") and before(name) != templates(name):
+            return f"the templates {name} reads changed"
         return "what the page shows changed"
 
     def _commit(
@@ -527,7 +544,7 @@ class LiveSite:
 
         from journal.pages.page import PageKeys
 
-        keys = PageKeys(self._gkey, site.common(), self._digests)
+        keys = PageKeys(self._gkey, site.common(), self._digests, self._templates)
         keyed = {path: k for path, k in self._keyed.items() if path in pages}
         files = {path: data for path, data in self.files.raw.items() if path in pages}
         why = []

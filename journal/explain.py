@@ -3,8 +3,8 @@
 Each build with a cache leaves a small record beside the memo (`explain.json`): the digest
 of each part of the global key, each entry's frontmatter and body keys, and each page's
 key. The next build compares its own against it, page by page: a global part that changed
-(templates, journal.toml, today...), an entry the page shows or a body it reads that
-changed, or else what it lists or counts.
+(journal.toml, today...), the template files its template reads, a static file's bytes,
+an entry the page shows or a body it reads that changed, or else what it lists or counts.
 """
 
 from __future__ import annotations
@@ -16,18 +16,26 @@ from pathlib import Path
 from typing import Any
 
 from journal.atomic import replace_atomically
+from journal.keys import PAGE_LEVEL
+from journal.pages.page import RAW
 
 RECORD = "explain.json"
 
 
 def record(
-    parts: Mapping[str, str], entries: Iterable[Any], bodies: Mapping[str, Any], keys: dict
+    parts: Mapping[str, str],
+    entries: Iterable[Any],
+    bodies: Mapping[str, Any],
+    keys: dict,
+    templates: Mapping[str, str] | None = None,
 ) -> dict:
-    """What the next build compares against: parts of the global key, entries, page keys."""
+    """What the next build compares against: parts of the global key, entries, page keys,
+    and for each page template the digest of the files it reads."""
     return {
         "parts": dict(parts),
         "entries": {e.id: [e.path, e.key, getattr(bodies.get(e.id), "key", "")] for e in entries},
         "pages": keys,
+        "templates": dict(templates or {}),
     }
 
 
@@ -68,9 +76,12 @@ def reasons(last: dict | None, now: dict, made: Iterable[Any]) -> list[tuple[str
     if last is None:
         return [(k.page.path, "no record of an earlier build here") for k in made]
     changed_parts = [
-        name for name, value in now["parts"].items() if last["parts"].get(name) != value
+        name
+        for name, value in now["parts"].items()
+        if last["parts"].get(name) != value and name not in PAGE_LEVEL
     ]
     old_entries, new_entries = last["entries"], now["entries"]
+    old_templates, new_templates = last.get("templates") or {}, now.get("templates") or {}
     found = []
     for k in made:
         path = k.page.path
@@ -79,6 +90,13 @@ def reasons(last: dict | None, now: dict, made: Iterable[Any]) -> list[tuple[str
             continue
         if path not in last["pages"]:
             found.append((path, "a new page"))
+            continue
+        name = k.page.template
+        if name == RAW:
+            found.append((path, "the file changed"))
+            continue
+        if name in new_templates and old_templates.get(name) != new_templates[name]:
+            found.append((path, f"the templates {name} reads changed"))
             continue
         ids = held_entries(k.page.context, set()) | {r for r in k.reads if isinstance(r, str)}
         edited = sorted(

@@ -1,8 +1,11 @@
 """The global key: what every page depends on besides its own context, part by part.
 
 The code of this package and the versions of its libraries, the templates, the static
-files, journal.toml, the options and today. A page's key (pages/page.py) is a digest of
-this and of everything the page receives; `journal build --explain` names the parts.
+files, journal.toml, the options and today: all of them make the key of a whole build
+(nothing changed: nothing to do). A page's key (pages/page.py) is a digest of these but
+the templates and static files (`pages_key`), of the template files its own template reads
+(template_keys.py) and of everything the page receives; `journal build --explain` names
+the parts.
 """
 
 from __future__ import annotations
@@ -79,6 +82,16 @@ def global_parts(root: Path, options: Any, today: date, dirs: list[Path]) -> dic
 
 def global_key(parts: dict[str, str]) -> str:
     return hashlib.blake2b("\n".join(parts.values()).encode(), digest_size=16).hexdigest()
+
+
+# Parts each page reads for itself: the template files its template reads (template_keys.py)
+# and, for a static file, its bytes (a page of its own). No other page reads them.
+PAGE_LEVEL = ("the templates", "static/")
+
+
+def pages_key(parts: dict[str, str]) -> str:
+    """The key every page is keyed under: the global parts but those a page reads itself."""
+    return global_key({name: value for name, value in parts.items() if name not in PAGE_LEVEL})
 
 
 # --- the stages ---------------------------------------------------------------------------------

@@ -59,6 +59,22 @@ TEMPLATES = {
     "templates/_entry_item.html": '{{% include "default/_entry_item.html" %}}<!-- item v{v} -->\n',
     "templates/assets/style.css": "/* the journal's own style, v{v} */\n"
     "body {{ margin: {v}px; }}\n",
+    "templates/_setback_item.html": '{{% include "default/_setback_item.html" %}}'
+    "<!-- setback v{v} -->\n",
+    "templates/month.html": '{{% extends "default/month.html" %}}'
+    "{{% block title %}}Month v{v} · {{{{ site_title }}}}{{% endblock %}}\n",
+    "templates/domain.html": '{{% extends "default/domain.html" %}}'
+    "{{% block title %}}Domain v{v} · {{{{ site_title }}}}{{% endblock %}}\n",
+    "templates/index.html": '{{% extends "default/index.html" %}}'
+    "{{% block title %}}Home v{v} · {{{{ site_title }}}}{{% endblock %}}\n",
+    "templates/lessons.html": '{{% extends "default/lessons.html" %}}'
+    "{{% block title %}}Lessons v{v} · {{{{ site_title }}}}{{% endblock %}}\n",
+    "templates/feed.xml": '{{% include "default/feed.xml" %}}<!-- feed v{v} -->\n',
+    # a part named only while it renders (so the page reads every template), and that part
+    "templates/404.html": '{{% extends "default/404.html" %}}{{% block main %}}{{{{ super() }}}}'
+    '{{% set part = "_no" ~ "te.html" %}}{{% include part ignore missing %}}<p>v{v}</p>'
+    "{{% endblock %}}\n",
+    "templates/_note.html": "<p>A note, v{v}: {{{{ site_title }}}}</p>\n",
 }
 STATIC = (
     "static/robots.txt",

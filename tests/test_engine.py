@@ -151,7 +151,16 @@ def test_explain_says_which_entry_or_setting_made_each_page_again(tmp_path):
     (root / "templates").mkdir()
     (root / "templates" / "404.html").write_text("<p>gone</p>\n")
     why = dict(line.split(": ", 1) for line in run(root, "--explain").splitlines()[:-1])
-    assert why["404.html"] == "the templates changed"
+    assert why == {"404.html": "the templates 404.html reads changed"}  # no other page
+    (root / "templates" / "_entry_item.html").write_text("<li>{{ e.title }}</li>\n")
+    why = dict(line.split(": ", 1) for line in run(root, "--explain").splitlines()[:-1])
+    # a list item: the pages whose templates list entries, not the 404 page
+    assert why["archive/2026-11.html"] == "the templates month.html reads changed"
+    assert why["domains/running.html"] == "the templates domain.html reads changed"
+    assert "404.html" not in why and "search.html" not in why
+    (root / "journal.toml").write_text('title = "Another title"\n')
+    why = dict(line.split(": ", 1) for line in run(root, "--explain").splitlines()[:-1])
+    assert why["404.html"] == "journal.toml changed"
 
 
 def test_a_domain_change_moves_the_entry_s_search_words(live, tmp_path):

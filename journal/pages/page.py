@@ -177,11 +177,15 @@ class PageKeys:
         global_key: str,
         common: dict[str, Any],
         kept: dict[int, tuple[Any, str | None]] | None = None,
+        templates: Callable[[str], str] | None = None,
     ):
-        """`kept`: the digests of lists and analysis results the last keys used (`kept()`);
-        each is a digest of the object it holds, whatever the prefix."""
+        """`global_key`: keys.pages_key; `kept`: the digests of lists and analysis results
+        the last keys used (`kept()`), each a digest of the object it holds, whatever the
+        prefix; `templates`: a template's name -> a digest of the template files it reads
+        (template_keys.TemplateKeys), for pages rendered by a template."""
         self.prefix = fingerprint(global_key, common)
         self.lists = Digests(kept or {})
+        self.templates = templates or (lambda name: "")
 
     def kept(self) -> dict[int, tuple[Any, str | None]]:
         """The digests these keys used, for the next keys (the preview's next listing): the
@@ -194,4 +198,8 @@ class PageKeys:
             h.update(f"{self.prefix}\0{page.path}\0".encode("utf-8", "surrogateescape"))
             h.update(page.context["data"])
             return h.hexdigest()
-        return fingerprint(self.prefix, page.path, page.template, page.context, lists=self.lists)
+        # "@..." names a renderer of the program's own (search files), not a template file
+        read = "" if page.template.startswith("@") else self.templates(page.template)
+        return fingerprint(
+            self.prefix, page.path, page.template, read, page.context, lists=self.lists
+        )
