@@ -425,7 +425,7 @@ class LiveSite:
         if not old:
             return "first build"
         if gkey != self._gkey:
-            return "journal.toml, the options or today changed"
+            return "the options or today changed"
         if k.page.path not in old:
             return "new page"
         name, before = k.page.template, self._templates

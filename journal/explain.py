@@ -82,6 +82,7 @@ def reasons(last: dict | None, now: dict, made: Iterable[Any]) -> list[tuple[str
     ]
     old_entries, new_entries = last["entries"], now["entries"]
     old_templates, new_templates = last.get("templates") or {}, now.get("templates") or {}
+    config_changed = last["parts"].get("journal.toml") != now["parts"].get("journal.toml")
     found = []
     for k in made:
         path = k.page.path
@@ -111,6 +112,8 @@ def reasons(last: dict | None, now: dict, made: Iterable[Any]) -> list[tuple[str
             found.append((path, "changed: " + ", ".join(named[:3]) + more))
         elif any(isinstance(r, tuple) for r in k.reads):
             found.append((path, "the search words of an entry changed"))
+        elif config_changed:
+            found.append((path, "journal.toml changed what it shows"))
         else:
             found.append((path, "what it lists, counts or charts changed"))
     return found

@@ -84,9 +84,11 @@ def global_key(parts: dict[str, str]) -> str:
     return hashlib.blake2b("\n".join(parts.values()).encode(), digest_size=16).hexdigest()
 
 
-# Parts each page reads for itself: the template files its template reads (template_keys.py)
-# and, for a static file, its bytes (a page of its own). No other page reads them.
-PAGE_LEVEL = ("the templates", "static/")
+# Parts whose effect on a page its own key already holds: the template files its template
+# reads (template_keys.py); a static file's bytes (a page of its own); journal.toml, whose
+# values reach a page only through what it receives (the names, the periods, the page
+# size... in its context; the title, author, base URL and date format in `common`).
+PAGE_LEVEL = ("the templates", "static/", "journal.toml")
 
 
 def pages_key(parts: dict[str, str]) -> str:

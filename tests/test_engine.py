@@ -160,7 +160,13 @@ def test_explain_says_which_entry_or_setting_made_each_page_again(tmp_path):
     assert "404.html" not in why and "search.html" not in why
     (root / "journal.toml").write_text('title = "Another title"\n')
     why = dict(line.split(": ", 1) for line in run(root, "--explain").splitlines()[:-1])
-    assert why["404.html"] == "journal.toml changed"
+    assert why["404.html"] == "journal.toml changed what it shows"  # the title, on every page
+    (root / "journal.toml").write_text(
+        'title = "Another title"\n[domains.cooking]\ndescription = "Meals."\n'
+    )
+    why = dict(line.split(": ", 1) for line in run(root, "--explain").splitlines()[:-1])
+    assert why["domains/cooking.html"] == "journal.toml changed what it shows"
+    assert "404.html" not in why and "domains/running.html" not in why
 
 
 def test_a_domain_change_moves_the_entry_s_search_words(live, tmp_path):

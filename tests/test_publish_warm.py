@@ -108,6 +108,11 @@ def test_a_publish_after_each_kind_of_change_equals_one_from_nothing(tmp_path):
     step()  # an entry deleted (its attachment no longer published)
     (root / "journal.toml").write_text("title = 'Kept work, renamed'\n")
     step()  # the configuration
+    (root / "journal.toml").write_text(
+        "title = 'Kept work, renamed'\noffline_budget_mb = 0.01\n[domains.pangolin-dance]\n"
+        "description = 'Dances.'\n"
+    )
+    step()  # the offline budget and one domain's description
     (root / "templates").mkdir(exist_ok=True)
     (root / "templates" / "_footer.html").write_text("<footer>own footer</footer>\n")
     step()  # a template of the journal's own
