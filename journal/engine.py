@@ -582,15 +582,28 @@ class LiveSite:
 
     def _search_pages(self, site: Site, index: SearchIndex) -> tuple[dict[str, Page], set[str]]:
         """The pages with the search files listed for `index` (same key length, other
-        shards): those made or changed are returned to be keyed and rendered."""
+        shards): those made or changed are returned to be keyed and rendered. A static file
+        at a search file's path stays, as make_pages leaves it (static files come last and
+        win), and so does its place in the page order."""
+        from journal.pages.page import RAW
         from journal.pages.search import search_pages
         from journal.pages.search_index import is_search_file
 
         listed = {p.path: p for p in search_pages(site, index.layout)}
-        pages = {path: p for path, p in self._pages.items() if not is_search_file(path)}
-        pages.update(listed)
-        fresh = {path for path in listed if path not in self._pages}
-        return pages, fresh | {path for path in listed if path.endswith(".js") and "/" not in path}
+        pages: dict[str, Page] = {}
+        static: dict[str, Page] = {}
+        for path, page in self._pages.items():
+            if page.template == RAW:
+                static[path] = page
+            elif not is_search_file(path):
+                pages[path] = page
+        pages.update((path, page) for path, page in listed.items() if path not in static)
+        for path, page in static.items():  # last, in their order, as make_pages lists them
+            pages.pop(path, None)
+            pages[path] = page
+        new = {path for path in listed if path not in self._pages}
+        main = {path for path in listed if path.endswith(".js") and "/" not in path}
+        return pages, (new | main) - static.keys()
 
 
 @contextmanager

@@ -222,3 +222,21 @@ def test_the_preview_does_not_save_while_a_build_holds_the_lock(tmp_path):
     assert (log.stat().st_mtime_ns if log.exists() else None) == before
     live.close()
     assert log.exists()
+
+
+def test_static_files_at_search_paths_stay_when_a_body_edit_adds_a_shard(tmp_path):
+    """Found by an attack: a body edit that made a new search shard listed the search
+    files afresh and dropped static files under search/ (and replaced a static
+    search-index.js by the generated one) until the next whole update."""
+    root = journal(tmp_path / "j")
+    (root / "static" / "search").mkdir(parents=True)
+    (root / "static" / "search" / "opensearch.xml").write_text("<OpenSearch/>\n")
+    (root / "static" / "search-index.js").write_text("/* my own */\n")
+    live = LiveSite(root, PREVIEW)
+    live.rebuild(first=True)
+    rel = edit(root, "2026-11-03-run.md", "day 3.", "day 3. Zebra xylophone quokka.")
+    assert live.bodies_changed({rel}) is not None  # taken as a change of bodies only
+    files = dict(live.files)
+    assert files["search/opensearch.xml"] == b"<OpenSearch/>\n"
+    assert files["search-index.js"] == b"/* my own */\n"
+    assert files == cold(root, tmp_path / "cold")
