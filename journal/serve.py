@@ -10,12 +10,14 @@ web page may re-bind a name to it, run its search files or read its pages or eve
 
 from __future__ import annotations
 
+import contextlib
 import json
 import mimetypes
 import os
 import sys
 import threading
 import time
+import warnings
 import webbrowser
 from collections.abc import Mapping
 from dataclasses import replace
@@ -223,6 +225,8 @@ class Watcher:
         self.edited: set[str] = set()  # entry files changed since the last update
         self.everything = False  # something else changed: list the whole site again
         self.writing: dict[str, float] = {}  # files modified and not yet closed: until when
+        self.rewatch = False  # a folder inside a watched one was made, moved or removed
+        self.polling = poll
         entries = preview.root / "entries"
         self.entry_tops = {os.path.abspath(entries), os.path.realpath(entries)}
         self.thread = threading.Thread(target=self._loop, name="journal-rebuild", daemon=True)
@@ -241,6 +245,8 @@ class Watcher:
                     os.path.dirname(os.path.abspath(p)) == watcher.root for p in paths if p
                 ):
                     watcher.schedule()  # e.g. templates/ made after the preview started
+                elif event.is_directory and event.event_type in ("created", "moved", "deleted"):
+                    watcher.rewatch = True  # see rewatch()
                 relevant = [p for p in paths if p and watcher.relevant(p)]
                 relevant += watcher.linked([p for p in paths if p])
                 if relevant:
@@ -314,6 +320,25 @@ class Watcher:
         folders += [(os.path.realpath(d), True) for d in template_dirs(root)]
         return folders
 
+    def watch_again(self) -> None:
+        """Watch the folders watched recursively afresh. After a folder is moved into one
+        made just before, watchdog's inotify observer can take the move for a deletion
+        and stop watching the moved folder: every later edit in it was missed until the
+        preview restarted. The update that follows reads every file, so nothing written
+        before the new watches is missed either."""
+        if self.polling:
+            return
+        # watchdog warns that a watch it still holds for a moved folder is replaced: it is
+        warnings.filterwarnings("ignore", "Callback with id", RuntimeWarning, "watchdog")
+        for folder, recursive in self._folders():
+            watch = self.scheduled.get(folder) if recursive else None
+            if watch is not None:
+                with contextlib.suppress(KeyError, OSError):
+                    self.observer.unschedule(watch)  # type: ignore[arg-type]
+                del self.scheduled[folder]
+        with contextlib.suppress(OSError):  # a folder gone meanwhile: the update says so
+            self.schedule()
+
     def schedule(self) -> None:
         """Watch every folder that exists now; called again when one appears."""
         for folder, recursive in self._folders():
@@ -385,6 +410,9 @@ class Watcher:
                 self.pending.clear()
                 edited, everything = self.edited, self.everything
                 self.edited, self.everything = set(), False
+                rewatch, self.rewatch = self.rewatch, False
+            if rewatch and not self.preview.stopping:
+                self.watch_again()  # before the update, which reads every file
             if not self.preview.stopping:
                 # Links are followed before the update reads their targets: a target
                 # written once the update is served is then always seen.

@@ -5,13 +5,19 @@ preview must show it as a cold build would (a real server and watcher, real file
 from __future__ import annotations
 
 import os
+import re
+import signal
+import subprocess
+import sys
 import time
+import urllib.request
 from datetime import date
 
 from journal.build import Options
 from journal.serve import PreviewServer
 from tests.conftest import entry, write_journal
 from tests.test_differential import cold_copy
+from tests.test_preview import serve_process
 
 TODAY = date(2026, 3, 1)
 
@@ -136,3 +142,42 @@ def test_other_files_beside_a_target_do_not_rebuild(tmp_path):
         assert server.preview.rebuilds == before + 1
     finally:
         server.stop()
+
+
+def test_a_folder_moved_into_a_new_folder_is_still_watched(tmp_path):
+    """Found by an attack: a folder moved into a folder made just before (`mkdir archive &&
+    mv 2025 archive/`) was no longer watched by watchdog's inotify observer, so every later
+    edit in it was missed until the preview restarted. `journal serve` as a user runs it."""
+    root = tmp_path / "journal"
+    write_journal(root, {"2025/2025-11-01-a.md": entry("2025-11-01", title="A", body="First.")})
+    proc = serve_process(root, "--today", "2026-11-22")
+    try:
+        line = proc.stdout.readline()
+        while "Serving" not in line and line:
+            line = proc.stdout.readline()
+        port = int(re.search(r"127\.0\.0\.1:(\d+)", line).group(1))
+
+        def shows(words: str) -> bool:
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/entries/2025-11-01-a.html"
+                ) as r:
+                    if words.encode() in r.read():
+                        return True
+                time.sleep(0.1)
+            return False
+
+        assert shows("First.")
+        move = "import os, sys; os.mkdir(sys.argv[1]); os.rename(sys.argv[2], sys.argv[3])"
+        folder, source = root / "entries" / "archive", root / "entries" / "2025"
+        subprocess.run([sys.executable, "-c", move, folder, source, folder / "2025"], check=True)
+        time.sleep(1)  # the update for the move
+        moved = folder / "2025" / "2025-11-01-a.md"
+        for words in ("Pelican sighted.", "Heron too."):
+            with moved.open("a", encoding="utf-8") as fh:
+                fh.write(f"\n{words}\n")
+            assert shows(words), f"the preview missed an edit in the moved folder: {words}"
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=15)
