@@ -136,8 +136,8 @@ def keep_last(key: Callable[..., Hashable]) -> Callable[[F], F]:
         def keep_only(keys: Collection[Hashable]) -> None:
             """Let go of the results kept under any other key (an entry deleted or renamed
             in a long preview session)."""
-            for gone in [k for k in last if k not in keys]:
-                del last[gone]
+            for gone in [k for k in list(last) if k not in keys]:  # a copy: another thread
+                last.pop(gone, None)  # (a build beside a preview, in one process) may add
 
         call.keep_only = keep_only  # type: ignore[attr-defined]
         return call  # type: ignore[return-value]
