@@ -66,8 +66,12 @@ class TemplateKeys:
         if name not in self._sources:
             try:
                 self._sources[name] = self.env.loader.get_source(self.env, name)[0]  # type: ignore[union-attr]
-            except (jinja2.TemplateNotFound, OSError, UnicodeDecodeError):
-                self._sources[name] = None  # rendering it says what is wrong
+            except jinja2.TemplateError as exc:  # missing, not UTF-8, too large, unreadable
+                self._sources[name] = None if isinstance(exc, jinja2.TemplateNotFound) else ""
+                self._reads[name] = EVERYTHING  # rendering it says what is wrong
+            except (OSError, UnicodeDecodeError):
+                self._sources[name] = ""
+                self._reads[name] = EVERYTHING
         return self._sources[name]
 
     def reads(self, name: str) -> frozenset[str] | None:
