@@ -11,7 +11,7 @@ import math
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable, Container, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
@@ -693,7 +693,7 @@ def numbers(
     series = strength_series(mastery_days, counted[0].date, cfg, today) if counted else []
     wins = [n for n, e in enumerate(counted) if e.is_win]
     recent, hardest = audit([counted[n] for n in wins])
-    at = {e.id: n for n, e in ((n, counted[n]) for n in wins)}
+    at = {counted[n].id: n for n in wins}  # a win's position in the counted entries
     return Numbers(
         wins=len(wins),
         setbacks=len(counted) - len(wins),
@@ -726,28 +726,10 @@ def figures(
     counted = tuple(e for e in entries if e.date <= today and not e.is_plan)  # in time order
     followed = frozenset(i for i, by in applied_by.items() if by)
     n = numbers(slug, points(counted), cfg, today, followed)
-    return Figures(
-        slug=slug,
-        name=name,
-        cfg=cfg,
-        entries=counted,
-        wins=n.wins,
-        setbacks=n.setbacks,
-        mastery=n.mastery,
-        practice=n.practice,
-        strength_series=n.strength_series,
-        strength=n.strength,
-        win_rate=n.win_rate,
-        early_win_rate=n.early_win_rate,
-        recent_win_rate=n.recent_win_rate,
-        calibration=n.calibration,
-        attribution=n.attribution,
-        lessons=n.lessons,
-        sources=n.sources,
-        audit_recent=tuple(counted[i] for i in n.audit_recent),
-        audit_hardest=tuple(counted[i] for i in n.audit_hardest),
-        recency=n.recency,
-    )
+    values = {f.name: getattr(n, f.name) for f in fields(Numbers)}
+    values["audit_recent"] = tuple(counted[i] for i in n.audit_recent)
+    values["audit_hardest"] = tuple(counted[i] for i in n.audit_hardest)
+    return Figures(slug=slug, name=name, cfg=cfg, entries=counted, **values)
 
 
 @dataclass(frozen=True)
